@@ -1,0 +1,28 @@
+/**
+ * Why a message could not be parsed.
+ * - `empty`: no bytes at all.
+ * - `malformed-field`: a header line that is neither `name: value` nor a continuation line
+ *   (RFC 5322 §2.2, §3.6.8), or a first line that starts with white space.
+ * - `nul-byte`: a NUL octet in the header section (RFC 5322 §2.2 allows printable US-ASCII,
+ *   RFC 6532 adds UTF-8; NUL is neither).
+ * - `header-too-large`: the header section exceeds the configured limit before its end is found.
+ * - `malformed-address`: an address list that does not parse (RFC 5322 §3.4).
+ * - `no-from`: a message without a From field (RFC 5322 §3.6 requires exactly one).
+ */
+export type MessageErrorCode =
+  | 'empty'
+  | 'malformed-field'
+  | 'nul-byte'
+  | 'header-too-large'
+  | 'malformed-address'
+  | 'no-from';
+
+/** A parse problem; returned in results, never thrown by the parsers. */
+export interface MessageProblem {
+  code: MessageErrorCode;
+  message: string;
+}
+
+export function problem(code: MessageErrorCode, detail: string): MessageProblem {
+  return { code, message: `message: ${detail}` };
+}

@@ -1,0 +1,99 @@
+import { toCrlf } from './crlf.js';
+import { problem, type MessageProblem } from './errors.js';
+
+const LF = 0x0a;
+const CR = 0x0d;
+const SP = 0x20;
+const HTAB = 0x09;
+const COLON = 0x3a;
+
+/** One header field, as received and as meant. */
+export interface HeaderField {
+  /** The field name as written (case kept). */
+  name: string;
+  /** The field name in lower case, for lookups (field names are case-insensitive, RFC 5322 §1.2.2). */
+  key: string;
+  /**
+   * The exact bytes of the field (name, colon, value and folding) with every line ending as CRLF,
+   * the last one included. DKIM hashes these.
+   */
+  raw: Buffer;
+  /** The value after the colon, unfolded (RFC 5322 §2.2.3), trimmed, decoded as UTF-8 (RFC 6532). */
+  value: string;
+}
+
+export type HeaderResult =
+  | { ok: true; fields: HeaderField[] }
+  | { ok: false; problem: MessageProblem };
+
+/**
+ * Splits a header section (the bytes before the empty line) into fields. Line ends may be CRLF
+ * or bare LF. White space between a field name and its colon is accepted (RFC 5322 §4.5,
+ * obsolete syntax); a line that is neither a field nor a continuation is `malformed-field`.
+ */
+export function parseHeader(block: Uint8Array): HeaderResult {
+  const bytes = Buffer.isBuffer(block) ? block : Buffer.from(block.buffer, block.byteOffset, block.byteLength);
+  if (bytes.indexOf(0) !== -1) return { ok: false, problem: problem('nul-byte', 'NUL octet in the header section') };
+
+  const fields: HeaderField[] = [];
+  let fieldStart = -1;
+  let lineNumber = 0;
+  for (let lineStart = 0; lineStart < bytes.length; ) {
+    lineNumber++;
+    const lf = bytes.indexOf(LF, lineStart);
+    const lineEnd = lf === -1 ? bytes.length : lf + 1;
+    const first = bytes[lineStart];
+    if (first === SP || first === HTAB) {
+      if (fieldStart === -1) {
+        return { ok: false, problem: problem('malformed-field', `line ${lineNumber} continues no field`) };
+      }
+    } else {
+      if (fieldStart !== -1) fields.push(makeField(bytes.subarray(fieldStart, lineStart)));
+      if (!isFieldStart(bytes, lineStart, lineEnd)) {
+        return { ok: false, problem: problem('malformed-field', `line ${lineNumber} is not "name: value"`) };
+      }
+      fieldStart = lineStart;
+    }
+    lineStart = lineEnd;
+  }
+  if (fieldStart !== -1) fields.push(makeField(bytes.subarray(fieldStart)));
+  return { ok: true, fields };
+}
+
+/** The fields named `key` (lower case), in message order. */
+export function fieldsNamed(fields: readonly HeaderField[], key: string): HeaderField[] {
+  return fields.filter((field) => field.key === key);
+}
+
+function isFieldStart(bytes: Buffer, start: number, end: number): boolean {
+  const colon = bytes.indexOf(COLON, start);
+  if (colon === -1 || colon >= end) return false;
+  let nameEnd = colon;
+  while (nameEnd > start && (bytes[nameEnd - 1] === SP || bytes[nameEnd - 1] === HTAB)) nameEnd--;
+  if (nameEnd === start) return false;
+  // RFC 5322 §3.6.8: ftext is printable US-ASCII except the colon.
+  for (let i = start; i < nameEnd; i++) {
+    const octet = bytes[i]!;
+    if (octet < 33 || octet > 126) return false;
+  }
+  return true;
+}
+
+function makeField(source: Buffer): HeaderField {
+  const colon = source.indexOf(COLON);
+  const name = source.toString('latin1', 0, colon).trimEnd();
+  const raw = withCrlfEnd(toCrlf(source));
+  const value = unfold(raw.toString('utf8', colon + 1));
+  return { name, key: name.toLowerCase(), raw, value };
+}
+
+function withCrlfEnd(raw: Buffer): Buffer {
+  const n = raw.length;
+  if (n >= 2 && raw[n - 2] === CR && raw[n - 1] === LF) return raw;
+  return Buffer.concat([raw, Buffer.from('\r\n')]);
+}
+
+/** RFC 5322 §2.2.3: unfolding removes each CRLF that is followed by white space. */
+export function unfold(text: string): string {
+  return text.replace(/\r?\n(?=[ \t])/g, '').replace(/\r?\n$/, '').trim();
+}
