@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { toCrlf } from './crlf.js';
 import { problem, type MessageProblem } from './errors.js';
 
@@ -18,7 +19,12 @@ export interface HeaderField {
    * the last one included. DKIM hashes these.
    */
   raw: Buffer;
-  /** The value after the colon, unfolded (RFC 5322 §2.2.3), trimmed, decoded as UTF-8 (RFC 6532). */
+  /**
+   * The value after the colon, unfolded (RFC 5322 §2.2.3) and stripped of leading and trailing
+   * white space (SP and HTAB only). Decoded as UTF-8 (RFC 6532 §3.2) when it is valid UTF-8,
+   * otherwise as Latin-1, so that every octet of a legacy 8-bit header stays visible and distinct
+   * instead of collapsing into U+FFFD.
+   */
   value: string;
 }
 
@@ -83,7 +89,8 @@ function makeField(source: Buffer): HeaderField {
   const colon = source.indexOf(COLON);
   const name = source.toString('latin1', 0, colon).trimEnd();
   const raw = withCrlfEnd(toCrlf(source));
-  const value = unfold(raw.toString('utf8', colon + 1));
+  const valueBytes = raw.subarray(colon + 1);
+  const value = unfold(valueBytes.toString(isUtf8(valueBytes) ? 'utf8' : 'latin1'));
   return { name, key: name.toLowerCase(), raw, value };
 }
 
@@ -93,7 +100,24 @@ function withCrlfEnd(raw: Buffer): Buffer {
   return Buffer.concat([raw, Buffer.from('\r\n')]);
 }
 
-/** RFC 5322 §2.2.3: unfolding removes each CRLF that is followed by white space. */
+/**
+ * RFC 5322 §2.2.3: unfolding removes each CRLF that is followed by white space. The final line
+ * end goes too, and the white space (SP, HTAB) around the value: only WSP, since a no-break space
+ * or other Unicode space at either end is content.
+ */
 export function unfold(text: string): string {
-  return text.replace(/\r?\n(?=[ \t])/g, '').replace(/\r?\n$/, '').trim();
+  return trimWsp(text.replace(/\r?\n(?=[ \t])/g, '').replace(/\r?\n$/, ''));
+}
+
+// A loop rather than /[ \t]+$/, which backtracks quadratically over a long run of inner spaces.
+function trimWsp(text: string): string {
+  let start = 0;
+  let end = text.length;
+  while (start < end && isWspCode(text.charCodeAt(start))) start++;
+  while (end > start && isWspCode(text.charCodeAt(end - 1))) end--;
+  return text.slice(start, end);
+}
+
+function isWspCode(code: number): boolean {
+  return code === SP || code === HTAB;
 }

@@ -27,7 +27,7 @@ export type MessageResult = { ok: true; message: ParsedMessage } | { ok: false; 
  * header and has an empty body (RFC 5322 §3.5: the body is optional).
  */
 export function parseMessage(input: Uint8Array): MessageResult {
-  const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  const bytes = asBuffer(input);
   if (bytes.length === 0) return { ok: false, problem: problem('empty', 'no bytes') };
   const boundary = findBoundary(bytes, 0, true) ?? { headerEnd: bytes.length, bodyStart: bytes.length };
   const header = parseHeader(bytes.subarray(0, boundary.headerEnd));
@@ -39,7 +39,11 @@ export function parseMessage(input: Uint8Array): MessageResult {
 }
 
 export interface ReadOptions {
-  /** Give up with `header-too-large` when the header section is longer than this (bytes). */
+  /**
+   * Give up with `header-too-large` when the header section (the fields, without the empty line
+   * after them) is longer than this many bytes. Default 4 MiB. The decision does not depend on
+   * how the stream is chunked.
+   */
   maxHeaderBytes?: number;
 }
 
@@ -53,36 +57,40 @@ const DEFAULT_MAX_HEADER_BYTES = 4 * 1024 * 1024;
  * Reads a message from a stream of chunks (a `Readable`, or any async iterable): resolves once the
  * header section is complete, with the rest of the stream as `body`, so that a large body is
  * processed as it arrives and never held whole. `body` must be consumed (or the source ended) by
- * the caller.
+ * the caller. When the header is refused, the source is closed (`return()` on its iterator). An
+ * error thrown by the source is not a message problem and rejects the promise (or the body).
  */
 export async function readMessage(source: AsyncIterable<Uint8Array>, options: ReadOptions = {}): Promise<StreamResult> {
   const maxHeaderBytes = options.maxHeaderBytes ?? DEFAULT_MAX_HEADER_BYTES;
   const iterator = source[Symbol.asyncIterator]();
-  let buffered = Buffer.alloc(0);
+  const buffered = new GrowingBuffer();
   let boundary: Boundary | undefined;
   let ended = false;
   while (boundary === undefined) {
     const next = await iterator.next();
     if (next.done) {
       ended = true;
-      boundary = findBoundary(buffered, 0, true) ?? { headerEnd: buffered.length, bodyStart: buffered.length };
+      boundary = findBoundary(buffered.bytes, 0, true) ?? { headerEnd: buffered.length, bodyStart: buffered.length };
       break;
     }
     const scanFrom = Math.max(0, buffered.length - 2);
-    buffered = Buffer.concat([buffered, Buffer.from(next.value)]);
-    boundary = findBoundary(buffered, scanFrom, false);
-    if (boundary === undefined && buffered.length > maxHeaderBytes) {
-      await iterator.return?.();
-      return { ok: false, problem: problem('header-too-large', `header section over ${maxHeaderBytes} bytes`) };
-    }
+    buffered.append(next.value);
+    boundary = findBoundary(buffered.bytes, scanFrom, false);
+    // Without a boundary the header section ends at length - 1 at the earliest (a pending "\n\r"
+    // may still become "\n\r\n"), so past that the limit is surely exceeded.
+    if (boundary === undefined && buffered.length - 1 > maxHeaderBytes) break;
   }
   if (buffered.length === 0) return { ok: false, problem: problem('empty', 'no bytes') };
-  const header = parseHeader(buffered.subarray(0, boundary.headerEnd));
+  if (boundary === undefined || boundary.headerEnd > maxHeaderBytes) {
+    if (!ended) await iterator.return?.();
+    return { ok: false, problem: problem('header-too-large', `header section over ${maxHeaderBytes} bytes`) };
+  }
+  const header = parseHeader(buffered.bytes.subarray(0, boundary.headerEnd));
   if (!header.ok) {
     if (!ended) await iterator.return?.();
     return header;
   }
-  const rest = buffered.subarray(boundary.bodyStart);
+  const rest = buffered.bytes.subarray(boundary.bodyStart);
   return { ok: true, header: header.fields, body: bodyOf(rest, ended ? undefined : iterator) };
 }
 
@@ -90,8 +98,37 @@ async function* bodyOf(first: Buffer, iterator: AsyncIterator<Uint8Array> | unde
   if (first.length > 0) yield first;
   if (iterator === undefined) return;
   for (let next = await iterator.next(); !next.done; next = await iterator.next()) {
-    yield Buffer.isBuffer(next.value) ? next.value : Buffer.from(next.value);
+    yield asBuffer(next.value);
   }
+}
+
+/**
+ * The header bytes seen so far, in one buffer that doubles when full, so that a header arriving
+ * in many small chunks costs linear, not quadratic, copying.
+ */
+class GrowingBuffer {
+  #store = Buffer.alloc(0);
+  length = 0;
+
+  get bytes(): Buffer {
+    return this.#store.subarray(0, this.length);
+  }
+
+  append(chunk: Uint8Array): void {
+    if (typeof chunk === 'string') throw new TypeError('message: readMessage needs chunks of bytes, not strings');
+    const needed = this.length + chunk.byteLength;
+    if (needed > this.#store.length) {
+      const grown = Buffer.allocUnsafe(Math.max(needed, this.#store.length * 2, 4096));
+      this.#store.copy(grown, 0, 0, this.length);
+      this.#store = grown;
+    }
+    this.#store.set(chunk, this.length);
+    this.length = needed;
+  }
+}
+
+function asBuffer(chunk: Uint8Array): Buffer {
+  return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
 
 /**
