@@ -1,0 +1,54 @@
+import { readFileSync } from 'node:fs';
+import yargs from 'yargs';
+import { checkCommand } from './commands/check.js';
+import { dkimCommand } from './commands/dkim.js';
+import { dmarcCommand } from './commands/dmarc.js';
+import { spfCommand } from './commands/spf.js';
+import type { CommandContext } from './context.js';
+import { CliError, EXIT, errorLine, exitCodeOf } from './errors.js';
+
+const EPILOGUE = [
+  'Exit status: 0 the check ran; 1 a verdict named by --fail-on failed;',
+  '2 a usage or input error; 70 an internal error.',
+  'Docs: apps/cli/README.md',
+].join('\n');
+
+/**
+ * Parses `args` and runs the command. Never throws and never calls process.exit: returns the
+ * exit code, so that stdout drains before the process ends.
+ */
+export async function run(args: readonly string[], context: Omit<CommandContext, 'setExitCode'>): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const full: CommandContext = { ...context, setExitCode: (code) => { exitCode = code; } };
+  const parser = yargs([...args])
+    .scriptName('authgate')
+    .usage('$0 <command> [options]\n\nEmail sender authentication (SPF, DKIM, DMARC) from the command line.')
+    .command(checkCommand(full))
+    .command(spfCommand(full))
+    .command(dkimCommand(full))
+    .command(dmarcCommand(full))
+    .demandCommand(1, 'give a command: check, spf, dkim or dmarc')
+    .recommendCommands()
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version(version())
+    .epilogue(EPILOGUE)
+    .wrap(Math.min(100, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new CliError('usage', `${message}\nRun "authgate --help" (or "authgate <command> --help") for usage.`);
+    });
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    context.io.stderr.write(`${errorLine(error)}\n`);
+    return exitCodeOf(error);
+  }
+  return exitCode;
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}

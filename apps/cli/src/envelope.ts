@@ -1,0 +1,90 @@
+import { isIP } from 'node:net';
+import type { HeaderField } from 'authgate';
+import { CliError } from './errors.js';
+import { parseReceived, parseReturnPath } from './received.js';
+
+/** The SMTP envelope options as given on the command line. */
+export interface EnvelopeArgs {
+  ip?: string | undefined;
+  helo?: string | undefined;
+  mailFrom?: string | undefined;
+  fromReceived?: boolean | undefined;
+}
+
+/** The SMTP session a message is checked against. */
+export interface Envelope {
+  ip: string;
+  helo: string;
+  /** '' for the null reverse path. */
+  mailFrom: string;
+  /** `options` when all three came from the command line, else `received`. */
+  source: 'options' | 'received';
+  /** How the values were found, for the output (e.g. which field gave MAIL FROM). */
+  notes: string[];
+}
+
+/** Rejects what no message could fix: a bad `--ip`, a bad `--mail-from`, or no envelope at all. */
+export function checkEnvelopeArgs(args: EnvelopeArgs): void {
+  if (args.ip !== undefined) checkIp(args.ip);
+  if (args.mailFrom !== undefined) normalizeMailFrom(args.mailFrom);
+  if (args.fromReceived === true) return;
+  if (args.ip === undefined || args.mailFrom === undefined) {
+    throw new CliError('usage', 'the SMTP envelope is needed: give --ip and --mail-from (and --helo), or --from-received to read them from the message');
+  }
+  checkNullPathHelo(normalizeMailFrom(args.mailFrom), args.helo ?? '');
+}
+
+/** The envelope for one message: the options, completed from its header with `--from-received`. */
+export function envelopeFor(args: EnvelopeArgs, header: readonly HeaderField[]): Envelope {
+  if (args.fromReceived !== true || (args.ip !== undefined && args.mailFrom !== undefined && args.helo !== undefined)) {
+    return { ip: args.ip!, helo: args.helo ?? '', mailFrom: normalizeMailFrom(args.mailFrom!), source: 'options', notes: [] };
+  }
+  const received = header.find((field) => field.key === 'received');
+  const hop = received === undefined ? {} : parseReceived(received.value);
+  const notes: string[] = [];
+  const ip = args.ip ?? hop.ip;
+  if (ip === undefined) throw new CliError('no-envelope', received === undefined ? 'no Received field to take the client address from: give --ip' : 'the top Received field names no client address: give --ip');
+  checkIp(ip);
+  if (args.ip === undefined) notes.push(`client address ${ip} from the top Received field`);
+  const helo = args.helo ?? hop.helo ?? '';
+  if (args.helo === undefined) notes.push(hop.helo === undefined ? 'no HELO name in the top Received field' : `HELO ${helo} from the top Received field`);
+  const mailFrom = mailFromOf(args, hop.envelopeFrom, header, notes);
+  checkNullPathHelo(mailFrom, helo);
+  return { ip, helo, mailFrom, source: 'received', notes };
+}
+
+function mailFromOf(args: EnvelopeArgs, envelopeFrom: string | undefined, header: readonly HeaderField[], notes: string[]): string {
+  if (args.mailFrom !== undefined) return normalizeMailFrom(args.mailFrom);
+  if (envelopeFrom !== undefined) {
+    notes.push(`MAIL FROM <${envelopeFrom}> from envelope-from in the top Received field`);
+    return normalizeMailFrom(envelopeFrom);
+  }
+  // RFC 5321 §4.4: the delivering server records MAIL FROM in Return-Path.
+  const returnPath = header.find((field) => field.key === 'return-path');
+  const path = returnPath === undefined ? undefined : parseReturnPath(returnPath.value);
+  if (path === undefined) throw new CliError('no-envelope', 'no Return-Path field to take MAIL FROM from: give --mail-from');
+  notes.push(`MAIL FROM <${path}> from the Return-Path field`);
+  return normalizeMailFrom(path);
+}
+
+function checkIp(ip: string): void {
+  if (isIP(ip) === 0) throw new CliError('bad-ip', `not an IP address: ${JSON.stringify(ip)}`);
+}
+
+/** `<a@b>` and `a@b` give `a@b`; `<>` and '' give '' (the null reverse path, RFC 5321 §4.5.5). */
+export function normalizeMailFrom(value: string): string {
+  const bare = value.trim().replace(/^<(.*)>$/, '$1').trim();
+  if (bare === '') return '';
+  const at = bare.lastIndexOf('@');
+  if (at < 1 || at === bare.length - 1 || /[\s<>]/.test(bare)) {
+    throw new CliError('bad-address', `not a MAIL FROM address: ${JSON.stringify(value)} (use <> for the null reverse path)`);
+  }
+  return bare;
+}
+
+/** RFC 7208 §2.4: with a null reverse path SPF checks postmaster@<HELO>, so HELO is needed. */
+function checkNullPathHelo(mailFrom: string, helo: string): void {
+  if (mailFrom === '' && helo === '') {
+    throw new CliError('usage', 'with the null reverse path (<>) SPF checks the HELO name: give --helo');
+  }
+}

@@ -1,0 +1,50 @@
+import type { AuthenticationReport } from 'authgate';
+import { paintResults, type Painter } from '../colour.js';
+import type { Envelope } from '../envelope.js';
+import { dkimJson, dmarcJson, envelopeJson, problemJson, spfJson, type CheckJson } from '../json.js';
+import type { Printable } from '../output.js';
+import { withLf } from './text.js';
+
+/** One checked message: the report, and the envelope it was checked against. */
+export interface CheckedMessage {
+  name: string;
+  envelope: Envelope;
+  report: AuthenticationReport;
+}
+
+export function checkJson(checked: CheckedMessage): CheckJson {
+  const { report } = checked;
+  return {
+    source: checked.name,
+    envelope: envelopeJson(checked.envelope),
+    message: report.message.ok ? { ok: true } : { ok: false, problem: problemJson(report.message.problem) },
+    spf: spfJson(report.spf),
+    dkim: report.dkim.map(dkimJson),
+    dmarc: dmarcJson(report.dmarc),
+    authenticationResults: report.headers.authenticationResults,
+    receivedSpf: report.headers.receivedSpf,
+  };
+}
+
+/**
+ * The text form: the Authentication-Results field as a receiver would prepend it, after
+ * `# ` comment lines saying where the envelope came from when it was read from the message,
+ * and why the message could not be read in full when it could not. With `receivedSpf`, the
+ * Received-SPF field follows.
+ */
+export function checkText(checked: CheckedMessage, paint: Painter, options: { receivedSpf: boolean }): string {
+  const lines: string[] = [];
+  const { envelope, report } = checked;
+  if (envelope.source === 'received') {
+    lines.push(paint.dim(`# envelope from the message: ip ${envelope.ip}, helo ${envelope.helo || '(none)'}, mail from <${envelope.mailFrom}>`));
+    for (const note of envelope.notes) lines.push(paint.dim(`#   ${note}`));
+  }
+  if (!report.message.ok) lines.push(paint.dim(`# ${report.message.problem.message}`));
+  if (options.receivedSpf) lines.push(withLf(report.headers.receivedSpf));
+  lines.push(paintResults(withLf(report.headers.authenticationResults), paint));
+  return lines.join('\n');
+}
+
+export function checkPrintable(checked: CheckedMessage, paint: Painter, options: { receivedSpf: boolean }): Printable {
+  return { name: checked.name, json: checkJson(checked), text: checkText(checked, paint, options) };
+}
