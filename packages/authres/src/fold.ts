@@ -1,0 +1,165 @@
+/**
+ * Folding of structured field values (RFC 5322 §2.2.3): lines of at most 78 columns (§2.1.1
+ * SHOULD), a CRLF only ever inserted before white space, never a line of white space alone
+ * (§3.2.2), and never a line over 998 octets (§2.1.1 MUST) unless one keyword is that long.
+ */
+
+/** RFC 5322 §2.1.1: "SHOULD be no more than 78 characters". */
+export const MAX_COLUMNS = 78;
+
+/** A piece longer than this is cut so that no line reaches the 998-octet limit of RFC 5322 §2.1.1. */
+const MAX_PIECE = 900;
+
+/**
+ * A unit of a field value between two places where the grammar allows folding.
+ * - `token`: never folded inside (keywords, tokens, addresses).
+ * - `comment`: may be folded at its spaces; comment text is read back whitespace-normalized, so
+ *   the fold may put any indentation in place of the space.
+ * - `quoted`: holds a quoted-string, which may be folded right before its own white space only,
+ *   since the white space in a quoted-string is content (RFC 5322 §3.2.4).
+ */
+export interface Word {
+  kind: 'token' | 'comment' | 'quoted';
+  /** The text cut at each run of white space; every piece after the first starts with it. */
+  pieces: string[];
+}
+
+export function tokenWord(text: string): Word {
+  return { kind: 'token', pieces: [text] };
+}
+
+/** A word holding a comment or a quoted-string, with its places to fold. */
+export function breakableWord(kind: 'comment' | 'quoted', text: string): Word {
+  const pieces = text.split(/(?<=[^ \t])(?=[ \t])/).flatMap(cutLongPiece);
+  return { kind, pieces };
+}
+
+/** Appends `suffix` (a `;`) to the end of a word. */
+export function withSuffix(word: Word, suffix: string): Word {
+  const pieces = [...word.pieces];
+  pieces[pieces.length - 1] += suffix;
+  return { kind: word.kind, pieces };
+}
+
+/**
+ * A piece too long for any line is cut, with a space inserted at each cut: within a comment or
+ * a quoted-string that is the only way to keep the RFC 5322 §2.1.1 MUST, at the price of one
+ * added space. A cut never splits a quoted-pair or a surrogate pair.
+ */
+function cutLongPiece(piece: string): string[] {
+  if (width(piece) <= MAX_PIECE) return [piece];
+  const out: string[] = [];
+  let current = '';
+  const units = piece.match(/\\[\s\S]|[\s\S]/gu) ?? [];
+  for (const unit of units) {
+    if (width(current + unit) > MAX_PIECE) {
+      out.push(current);
+      current = ' ';
+    }
+    current += unit;
+  }
+  out.push(current);
+  return out;
+}
+
+/** Display width: a TAB counts 8 columns, any other character its UTF-8 octets, which bounds
+ * both the columns a terminal uses and the octets the 998 limit counts. */
+export function width(text: string): number {
+  let total = 0;
+  for (const c of text) total += c === '\t' ? 8 : Buffer.byteLength(c, 'utf8');
+  return total;
+}
+
+export interface FoldLayout {
+  /** The width of `Name: ` before the value on the first line. */
+  prefixWidth: number;
+  /** What follows the CRLF that starts each group after the first. */
+  groupIndent: string;
+  /** What follows the CRLF of any other fold between words. */
+  wrapIndent: string;
+}
+
+/**
+ * Lays out groups of words (e.g. one group per method result). When everything fits on the
+ * first line it is written there, words separated by one space; otherwise every group after
+ * the first starts on a line of its own and each group is filled line by line.
+ */
+export function foldGroups(groups: Word[][], layout: FoldLayout): string {
+  const flat = groups.map((group) => group.map((word) => word.pieces.join('')).join(' ')).join(' ');
+  if (layout.prefixWidth + width(flat) <= MAX_COLUMNS) return flat;
+  const out = new LineWriter(layout.prefixWidth, layout.wrapIndent);
+  groups.forEach((group, index) => {
+    if (index > 0) out.newline(layout.groupIndent);
+    for (const word of group) out.place(word);
+  });
+  return out.toString();
+}
+
+class LineWriter {
+  private readonly parts: string[] = [];
+  private column: number;
+  /** True at the start of a line, where a word needs no separating space. */
+  private fresh = true;
+
+  constructor(
+    prefixWidth: number,
+    private readonly indent: string,
+  ) {
+    this.column = prefixWidth;
+  }
+
+  toString(): string {
+    return this.parts.join('');
+  }
+
+  newline(indent: string): void {
+    this.parts.push(`\r\n${indent}`);
+    this.column = width(indent);
+    this.fresh = true;
+  }
+
+  private append(text: string): void {
+    this.parts.push(text);
+    this.column += width(text);
+    this.fresh = false;
+  }
+
+  private fits(text: string): boolean {
+    return this.column + width(text) <= MAX_COLUMNS;
+  }
+
+  place(word: Word): void {
+    const text = word.pieces.join('');
+    const separator = this.fresh ? '' : ' ';
+    if (this.fits(separator + text)) return this.append(separator + text);
+    if (!this.fresh && width(this.indent) + width(text) <= MAX_COLUMNS) {
+      this.newline(this.indent);
+      return this.append(text);
+    }
+    if (word.kind === 'token' || word.pieces.length === 1) {
+      if (!this.fresh) this.newline(this.indent);
+      return this.append(text);
+    }
+    this.placePieces(word);
+  }
+
+  /** A breakable word longer than a line: fill the current line, fold at its white space. */
+  private placePieces(word: Word): void {
+    const [first, ...rest] = word.pieces as [string, ...string[]];
+    if (!this.fresh && !this.fits(` ${first}`)) this.newline(this.indent);
+    this.append(this.fresh ? first : ` ${first}`);
+    for (const piece of rest) {
+      if (this.fits(piece)) {
+        this.append(piece);
+      } else if (word.kind === 'comment') {
+        this.newline(this.indent);
+        this.append(piece.replace(/^[ \t]+/, ''));
+      } else {
+        // RFC 5322 §2.2.3: the CRLF goes right before the quoted-string's own white space.
+        this.parts.push('\r\n');
+        this.column = 0;
+        this.append(piece);
+      }
+    }
+  }
+}

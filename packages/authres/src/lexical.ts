@@ -1,0 +1,146 @@
+/**
+ * The lexical classes of RFC 5322 §3.2, RFC 2045 §5.1 and RFC 5321 §4.1.2 that both the builders
+ * and the parsers need, and the writers of quoted-strings and comments.
+ */
+
+// RFC 2045 §5.1: tspecials, which a token may not contain.
+const TSPECIALS = new Set('()<>@,;:\\"/[]?=');
+// RFC 5322 §3.2.3: atext is the printable US-ASCII characters except specials.
+const ATEXT_SPECIALS = new Set('()<>[]:;@\\,."');
+
+/** WSP (RFC 5234): space or horizontal tab. */
+export function isWsp(c: string | undefined): boolean {
+  return c === ' ' || c === '\t';
+}
+
+/** Non-ASCII, which RFC 6532 §3.2 adds to atext, qtext, ctext and VCHAR (and which a JS string
+ * holds as one or two UTF-16 units of 0x80 and above). */
+export function isNonAscii(c: string): boolean {
+  return c.charCodeAt(0) >= 0x80;
+}
+
+/** A control character other than TAB: never allowed in a field body (RFC 5322 §2.2). */
+export function isControl(c: string): boolean {
+  const code = c.charCodeAt(0);
+  return (code < 0x20 && code !== 0x09) || code === 0x7f;
+}
+
+/** RFC 2045 §5.1 token character: printable US-ASCII except tspecials. */
+export function isTokenChar(c: string): boolean {
+  const code = c.charCodeAt(0);
+  return code > 0x20 && code < 0x7f && !TSPECIALS.has(c);
+}
+
+/** RFC 5322 §3.2.3 atext, with the UTF-8 of RFC 6532 when `utf8`. */
+export function isAtext(c: string, utf8: boolean): boolean {
+  if (isNonAscii(c)) return utf8;
+  const code = c.charCodeAt(0);
+  return code > 0x20 && code < 0x7f && !ATEXT_SPECIALS.has(c);
+}
+
+function isLetDig(c: string, utf8: boolean): boolean {
+  return /[A-Za-z0-9]/.test(c) || (utf8 && isNonAscii(c));
+}
+
+/** RFC 2045 §5.1 `token`, US-ASCII only. */
+export function isToken(s: string): boolean {
+  if (s.length === 0) return false;
+  for (const c of s) if (!isTokenChar(c)) return false;
+  return true;
+}
+
+/** RFC 5321 §4.1.2 `Keyword = Ldh-str`: letters, digits and hyphens, not ending in a hyphen. */
+export function isKeyword(s: string): boolean {
+  return /^[A-Za-z0-9-]*[A-Za-z0-9]$/.test(s);
+}
+
+/** RFC 5322 §3.2.3 `dot-atom-text = 1*atext *("." 1*atext)`. */
+export function isDotAtomText(s: string, utf8: boolean): boolean {
+  if (s.length === 0) return false;
+  return s.split('.').every((atom) => atom.length > 0 && [...atom].every((c) => isAtext(c, utf8)));
+}
+
+/**
+ * RFC 6376 §3.5 `domain-name = sub-domain 1*("." sub-domain)` with RFC 5321 `sub-domain =
+ * Let-dig [Ldh-str]`; `utf8` admits U-labels (RFC 8601 §1.5.2).
+ */
+export function isDomainName(s: string, utf8: boolean): boolean {
+  const labels = s.split('.');
+  if (labels.length < 2) return false;
+  return labels.every((label) => {
+    const chars = [...label];
+    if (chars.length === 0) return false;
+    if (!isLetDig(chars[0]!, utf8) || !isLetDig(chars[chars.length - 1]!, utf8)) return false;
+    return chars.every((c) => c === '-' || isLetDig(c, utf8));
+  });
+}
+
+/** RFC 5322 §3.2.4: a whole quoted-string, quotes included, without surrounding CFWS. */
+export function isQuotedString(s: string): boolean {
+  return /^"(?:[^"\\\x00-\x08\x0a-\x1f\x7f]|\\[^\x00-\x08\x0a-\x1f\x7f])*"$/.test(s);
+}
+
+/**
+ * RFC 8601 §2.2 `pvalue` in its address form, `[ [ local-part ] "@" ] domain-name`, with
+ * RFC 5322 §3.4.1 `local-part = dot-atom / quoted-string` (RFC 6531 adds UTF-8 when `utf8`).
+ */
+export function isAddressValue(s: string, utf8: boolean): boolean {
+  const at = s.lastIndexOf('@');
+  if (at === -1) return false;
+  const local = s.slice(0, at);
+  if (!isDomainName(s.slice(at + 1), utf8)) return false;
+  if (local === '') return true;
+  if (local.startsWith('"')) return isQuotedString(local) && (utf8 || !/[^\x00-\x7f]/.test(local));
+  return isDotAtomText(local, utf8);
+}
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Makes free text writable in a field: RFC 5322 §2.2 allows no control characters in a field
+ * body and RFC 7208 §9.1 says the verifier MUST keep invalid characters out, so each run of
+ * controls (CR and LF included, TAB excepted) becomes one space; a lone UTF-16 surrogate, which
+ * has no UTF-8 form, becomes U+FFFD.
+ */
+export function sanitizeText(s: string): string {
+  return s.replace(/[\x00-\x08\x0a-\x1f\x7f]+/g, ' ').replace(LONE_SURROGATE, '\uFFFD');
+}
+
+/**
+ * The form in which comments are kept: sanitized, runs of white space as one space, trimmed.
+ * A comment is human-readable text (RFC 5322 §3.2.2), and normalizing it lets the builder fold
+ * inside a comment with any indentation and still read back the same text.
+ */
+export function normalizeComment(s: string): string {
+  return sanitizeText(s).replace(/[ \t]+/g, ' ').trim();
+}
+
+/** RFC 5322 §3.2.4: a quoted-string, `"` and `\` written as quoted-pairs. */
+export function quoteString(s: string): string {
+  return `"${s.replace(/["\\]/g, '\\$&')}"`;
+}
+
+/** RFC 5322 §3.2.2: comment content with `(`, `)` and `\` written as quoted-pairs. */
+export function escapeComment(s: string): string {
+  return s.replace(/[()\\]/g, '\\$&');
+}
+
+/**
+ * How a `value` (RFC 8601 §2.2, RFC 2045 §5.1 `token / quoted-string`) is written: as a token
+ * when it is one, else quoted. Values longer than `MAX_UNQUOTED` are quoted as well, so that
+ * folding can break them (a token cannot be folded).
+ */
+export function writeValue(s: string): string {
+  const clean = sanitizeText(s);
+  return isToken(clean) && clean.length <= MAX_UNQUOTED ? clean : quoteString(clean);
+}
+
+/** RFC 8601 §2.2 `pvalue`: a value, or an address written as is when it is valid US-ASCII. */
+export function writePvalue(s: string): string {
+  const clean = sanitizeText(s);
+  if (clean.length <= MAX_UNQUOTED && isAddressValue(clean, false)) return clean;
+  return writeValue(clean);
+}
+
+/** Longest word written without quotes; far below the 998-octet line limit of RFC 5322 §2.1.1. */
+export const MAX_UNQUOTED = 512;
