@@ -2,7 +2,6 @@
  * RFC 2047 encoded words ("=?charset?B|Q?text?="), the way non-ASCII display names were written
  * before RFC 6532 allowed raw UTF-8.
  */
-import { TextDecoder } from 'node:util';
 
 /** One encoded word, its text turned back into the bytes of its charset. */
 export interface EncodedWord {
@@ -57,33 +56,6 @@ function decodeQ(text: string): Buffer | undefined {
     }
   }
   return Buffer.from(bytes);
-}
-
-const MAX_CACHED_DECODERS = 64;
-const decoders = new Map<string, TextDecoder | null>();
-
-/**
- * Decodes bytes in a charset Node's TextDecoder knows (the WHATWG Encoding list, so "us-ascii"
- * and "iso-8859-1" read as windows-1252, a superset). Undefined for an unknown charset or bytes
- * that are not valid in it. A BOM is content here, not a signature, so it is kept.
- */
-export function decodeCharset(charset: string, bytes: Uint8Array): string | undefined {
-  let decoder = decoders.get(charset);
-  if (decoder === undefined) {
-    try {
-      decoder = new TextDecoder(charset, { fatal: true, ignoreBOM: true });
-    } catch {
-      decoder = null;
-    }
-    // Labels come from messages: bound the cache so a flood of made-up charsets cannot grow it.
-    if (decoders.size < MAX_CACHED_DECODERS) decoders.set(charset, decoder);
-  }
-  if (decoder === null) return undefined;
-  try {
-    return decoder.decode(bytes);
-  } catch {
-    return undefined;
-  }
 }
 
 // RFC 2047 §2: an encoded word is at most 75 characters. "=?utf-8?b?" and "?=" take 12, which

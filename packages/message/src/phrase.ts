@@ -1,4 +1,5 @@
-import { decodeCharset, parseEncodedWord, type EncodedWord } from './encoded-word.js';
+import { decodeCharset } from './charset.js';
+import { parseEncodedWord, type EncodedWord } from './encoded-word.js';
 import type { Gap, Token } from './tokenize.js';
 
 interface Piece {
