@@ -1,0 +1,252 @@
+import type { Canonicalization } from './signature.js';
+
+const CR = 0x0d;
+const LF = 0x0a;
+const SP = 0x20;
+const HTAB = 0x09;
+/** CRLFs to emit held-back line ends from, without allocating per line. */
+const CRLF_BLOCK = Buffer.from('\r\n'.repeat(2048));
+const CR_ONLY = Buffer.from('\r');
+const SP_ONLY = Buffer.from(' ');
+
+/** Receives canonicalized body octets; the buffer is only valid during the call. */
+export type Emit = (canonical: Buffer) => void;
+
+/**
+ * A body canonicalization (RFC 6376 §3.4.3, §3.4.4) applied to a stream of chunks whose line ends
+ * are already CRLF. Only a few counters cross chunk boundaries, never body bytes: trailing empty
+ * lines are held as a count, so memory does not grow with the body however it ends.
+ */
+export interface BodyCanonicalizer {
+  push(chunk: Buffer, emit: Emit): void;
+  end(emit: Emit): void;
+}
+
+export function createBodyCanonicalizer(canonicalization: Canonicalization): BodyCanonicalizer {
+  return canonicalization === 'relaxed' ? new RelaxedBody() : new SimpleBody();
+}
+
+function emitCrlfs(count: number, emit: Emit): void {
+  for (let left = count; left > 0; left -= CRLF_BLOCK.length / 2) {
+    emit(left * 2 >= CRLF_BLOCK.length ? CRLF_BLOCK : CRLF_BLOCK.subarray(0, left * 2));
+  }
+}
+
+/**
+ * RFC 6376 §3.4.3 "simple": the body unchanged, except that "*CRLF" at its end becomes one CRLF
+ * (and an empty body, or one without a final CRLF, gets one).
+ */
+class SimpleBody implements BodyCanonicalizer {
+  /** CRLFs seen after the last content octet: trailing empty lines until content follows. */
+  #heldCrlf = 0;
+  /** The chunk ended with CR: the start of a CRLF, or a bare CR (content). */
+  #heldCr = false;
+
+  push(chunk: Buffer, emit: Emit): void {
+    if (chunk.length === 0) return;
+    let start = 0;
+    if (this.#heldCr) {
+      this.#heldCr = false;
+      if (chunk[0] === LF) {
+        this.#heldCrlf++;
+        start = 1;
+      } else {
+        this.#flush(emit);
+        emit(CR_ONLY);
+      }
+    }
+    let end = chunk.length;
+    const trailingCr = end > start && chunk[end - 1] === CR;
+    if (trailingCr) end--;
+    let contentEnd = end;
+    while (contentEnd - 2 >= start && chunk[contentEnd - 2] === CR && chunk[contentEnd - 1] === LF) contentEnd -= 2;
+    const pairs = (end - contentEnd) / 2;
+    if (contentEnd > start) {
+      this.#flush(emit);
+      emit(chunk.subarray(start, contentEnd));
+      this.#heldCrlf = pairs;
+    } else {
+      this.#heldCrlf += pairs;
+    }
+    this.#heldCr = trailingCr;
+  }
+
+  end(emit: Emit): void {
+    if (this.#heldCr) {
+      // A bare CR at the very end is content.
+      this.#flush(emit);
+      emit(CR_ONLY);
+    }
+    // The held CRLFs collapse into this one; with none, it is the CRLF a body must end with.
+    emitCrlfs(1, emit);
+    this.#heldCrlf = 0;
+    this.#heldCr = false;
+  }
+
+  #flush(emit: Emit): void {
+    emitCrlfs(this.#heldCrlf, emit);
+    this.#heldCrlf = 0;
+  }
+}
+
+/**
+ * RFC 6376 §3.4.4 "relaxed": WSP at the end of each line is dropped, every other WSP run becomes
+ * one SP, empty lines at the end are dropped, and a non-empty body gets a final CRLF.
+ *
+ * Runs of text that need no change (no HTAB, no two WSP in a row, no WSP before CR) are found
+ * with `indexOf`, which is native, and copied as they are; only the few octets around white space
+ * and line ends go through the octet-by-octet state machine.
+ */
+class RelaxedBody implements BodyCanonicalizer {
+  #heldCrlf = 0;
+  #heldCr = false;
+  /** WSP seen and not yet written: it becomes one SP if content follows on the same line. */
+  #pendingWsp = false;
+  /** Whether any octet has been written: an all-blank body canonicalizes to nothing. */
+  #emittedAny = false;
+
+  #out: Buffer = Buffer.alloc(0);
+  #written = 0;
+
+  push(chunk: Buffer, emit: Emit): void {
+    const n = chunk.length;
+    if (n === 0) return;
+    this.#out = Buffer.allocUnsafe(n + 8);
+    this.#written = 0;
+    const tail = contentEnd(chunk);
+    const finder = new ProblemFinder(chunk);
+    let i = 0;
+    while (i < n) {
+      if (i < tail && this.#isClean()) {
+        const next = finder.next(i, tail);
+        if (next > i) {
+          this.#written += chunk.copy(this.#out, this.#written, i, next);
+          this.#emittedAny = true;
+          i = next;
+          continue;
+        }
+      }
+      this.#step(chunk[i]!, emit);
+      i++;
+    }
+    emit(this.#out.subarray(0, this.#written));
+  }
+
+  end(emit: Emit): void {
+    this.#out = Buffer.allocUnsafe(8);
+    this.#written = 0;
+    if (this.#heldCr) {
+      this.#heldCr = false;
+      this.#flushBefore(emit);
+      this.#put(CR);
+      this.#emittedAny = true;
+    }
+    // One CRLF ends the last line whether or not it had one; trailing empty lines are dropped.
+    if (this.#emittedAny) {
+      this.#put(CR);
+      this.#put(LF);
+    }
+    emit(this.#out.subarray(0, this.#written));
+    this.#heldCrlf = 0;
+    this.#pendingWsp = false;
+  }
+
+  #isClean(): boolean {
+    return !this.#heldCr && !this.#pendingWsp && this.#heldCrlf === 0;
+  }
+
+  #step(octet: number, emit: Emit): void {
+    if (this.#heldCr) {
+      this.#heldCr = false;
+      if (octet === LF) {
+        // A line end: the WSP before it is trailing white space.
+        this.#pendingWsp = false;
+        this.#heldCrlf++;
+        return;
+      }
+      // A bare CR is content.
+      this.#flushBefore(emit);
+      this.#put(CR);
+      this.#emittedAny = true;
+    }
+    if (octet === SP || octet === HTAB) {
+      this.#pendingWsp = true;
+    } else if (octet === CR) {
+      this.#heldCr = true;
+    } else {
+      this.#flushBefore(emit);
+      this.#put(octet);
+      this.#emittedAny = true;
+    }
+  }
+
+  /** Writes what is owed before a content octet: the held line ends, then one SP for a WSP run. */
+  #flushBefore(emit: Emit): void {
+    if (this.#heldCrlf > 0) {
+      if (this.#written + this.#heldCrlf * 2 + 2 > this.#out.length) {
+        emit(this.#out.subarray(0, this.#written));
+        this.#out = this.#out.subarray(this.#written);
+        this.#written = 0;
+        emitCrlfs(this.#heldCrlf, emit);
+      } else {
+        for (let k = 0; k < this.#heldCrlf; k++) {
+          this.#out[this.#written++] = CR;
+          this.#out[this.#written++] = LF;
+        }
+      }
+      this.#heldCrlf = 0;
+    }
+    if (this.#pendingWsp) {
+      this.#pendingWsp = false;
+      this.#put(SP);
+    }
+  }
+
+  #put(octet: number): void {
+    if (this.#written >= this.#out.length) throw new Error('dkim: relaxed canonicalizer overran its buffer');
+    this.#out[this.#written++] = octet;
+  }
+}
+
+/** The index after the last octet that is not WSP, CR or LF: what follows may be trailing. */
+function contentEnd(chunk: Buffer): number {
+  let end = chunk.length;
+  while (end > 0) {
+    const octet = chunk[end - 1];
+    if (octet !== SP && octet !== HTAB && octet !== CR && octet !== LF) break;
+    end--;
+  }
+  return end;
+}
+
+/**
+ * Finds the next place where relaxed canonicalization changes the text: an HTAB, two spaces, or a
+ * space before CR. Each pattern's next position is remembered, so each is searched once per
+ * occurrence rather than once per call.
+ */
+class ProblemFinder {
+  readonly #chunk: Buffer;
+  #tab = -1;
+  #double = -1;
+  #spaceCr = -1;
+
+  constructor(chunk: Buffer) {
+    this.#chunk = chunk;
+  }
+
+  /** The first octet at or after `from` (and before `limit`) that the state machine must see. */
+  next(from: number, limit: number): number {
+    const chunk = this.#chunk;
+    if (this.#tab !== Infinity && this.#tab < from) this.#tab = found(chunk.indexOf(HTAB, from));
+    if (this.#double !== Infinity && this.#double < from) this.#double = found(chunk.indexOf('  ', from, 'latin1'));
+    if (this.#spaceCr !== Infinity && this.#spaceCr < from) this.#spaceCr = found(chunk.indexOf(' \r', from, 'latin1'));
+    let at = Math.min(this.#tab, this.#double, this.#spaceCr, limit);
+    // A run that starts with one SP before an HTAB belongs to the state machine as a whole.
+    if (at > from && at < limit && chunk[at - 1] === SP) at--;
+    return at;
+  }
+}
+
+function found(index: number): number {
+  return index === -1 ? Infinity : index;
+}

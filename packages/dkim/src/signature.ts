@@ -1,0 +1,281 @@
+import { problem, type DkimProblem } from './errors.js';
+import { isDomainName, isSelector, isWithin, splitIdentity } from './names.js';
+import { decodeDkimQuotedPrintable, encodeDkimQuotedPrintable } from './quoted-printable.js';
+import { formatTagList, parseTagList, stripFws, type TagList } from './tags.js';
+import type { DkimAlgorithm } from './types.js';
+
+export type Canonicalization = 'simple' | 'relaxed';
+
+/** A DKIM-Signature whose tags passed every check of RFC 6376 §6.1.1. */
+export interface DkimSignature {
+  algorithm: DkimAlgorithm;
+  keyType: 'rsa' | 'ed25519';
+  /** b=, decoded. */
+  signature: Buffer;
+  /** bh=, decoded. */
+  bodyHash: Buffer;
+  headerCanonicalization: Canonicalization;
+  bodyCanonicalization: Canonicalization;
+  /** d=, lower case. */
+  domain: string;
+  selector: string;
+  /** h=, as written (case kept), FWS removed. */
+  headers: string[];
+  /** i= decoded, or `@` + d= when absent (§6.1.1). */
+  identity: string;
+  /** The domain of the identity, lower case. */
+  identityDomain: string;
+  /** l=; `Infinity` for a count too large to be any body. */
+  bodyLength?: number;
+  /** t=, seconds since the epoch; `Infinity` for values over 12 digits (§3.5 lets them be infinite). */
+  timestamp?: number;
+  /** x=, seconds since the epoch; `Infinity` likewise. */
+  expiration?: number;
+}
+
+/** What could be read from a signature even when it is invalid, for reporting. */
+export interface SignatureSummary {
+  domain?: string;
+  selector?: string;
+  algorithm?: string;
+  identity?: string;
+  /** b= without white space. */
+  signature?: string;
+}
+
+export type SignatureResult =
+  | { ok: true; signature: DkimSignature; summary: SignatureSummary }
+  | { ok: false; problem: DkimProblem; summary: SignatureSummary };
+
+const REQUIRED = ['v', 'a', 'b', 'bh', 'd', 'h', 's'] as const;
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+const DIGITS = /^[0-9]+$/;
+// RFC 5322 §3.6.8: field-name = 1*ftext, printable US-ASCII except colon.
+const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
+
+/**
+ * Parses and validates a DKIM-Signature field value (RFC 6376 §3.5), strictly: RFC 6376 §6.1.1
+ * asks verifiers to "meticulously validate" it and to return PERMFAIL on any inconsistency.
+ */
+export function parseSignature(value: string): SignatureResult {
+  const list = parseTagList(value);
+  if (!list.ok) return { ok: false, problem: list.problem, summary: {} };
+  const tags = list.tags;
+  const summary = summarize(tags);
+  const fail = (code: Parameters<typeof problem>[0], detail: string): SignatureResult => ({
+    ok: false, problem: problem(code, detail), summary,
+  });
+
+  for (const name of REQUIRED) {
+    if (!tags.has(name)) return fail('missing-tag', `signature has no ${name}= tag (RFC 6376 §6.1.1)`);
+  }
+  if (tags.get('v') !== '1') return fail('unsupported-version', `signature version v=${tags.get('v')} is not 1`);
+
+  const algorithm = parseAlgorithm(tags.get('a')!);
+  if (!algorithm.ok) return { ok: false, problem: algorithm.problem, summary };
+
+  const canonicalization = parseCanonicalization(tags.get('c'));
+  if (canonicalization === undefined) return fail('unknown-canonicalization', `unknown canonicalization c=${tags.get('c')}`);
+
+  const domain = tags.get('d')!;
+  if (!isDomainName(domain)) return fail('bad-domain', `d=${domain} is not a domain name of A-labels`);
+  const selector = tags.get('s')!;
+  if (!isSelector(selector)) return fail('bad-selector', `s=${selector} is not a selector`);
+
+  const identity = parseIdentity(tags.get('i'), domain.toLowerCase());
+  if (!identity.ok) return { ok: false, problem: identity.problem, summary };
+
+  const headers = parseHeaderList(tags.get('h')!);
+  if (headers === undefined) return fail('bad-header-list', 'h= is not a colon-separated list of field names');
+  // RFC 6376 §6.1.1: a signature that does not sign From is ignored (PERMFAIL, From field not signed).
+  if (!headers.some((name) => name.toLowerCase() === 'from')) return fail('from-not-signed', 'h= does not include From');
+
+  const queryProblem = checkQueryMethods(tags.get('q'));
+  if (queryProblem !== undefined) return { ok: false, problem: queryProblem, summary };
+
+  const signature = decodeBase64(tags.get('b')!);
+  if (signature === undefined || signature.length === 0) return fail('bad-base64', 'b= is not base64');
+  const bodyHash = decodeBase64(tags.get('bh')!);
+  if (bodyHash === undefined || bodyHash.length === 0) return fail('bad-base64', 'bh= is not base64');
+
+  const numbers = parseNumbers(tags);
+  if (!numbers.ok) return { ok: false, problem: numbers.problem, summary };
+
+  return {
+    ok: true,
+    summary,
+    signature: {
+      ...algorithm.value,
+      signature,
+      bodyHash,
+      ...canonicalization,
+      domain: domain.toLowerCase(),
+      selector,
+      headers,
+      identity: identity.identity,
+      identityDomain: identity.domain,
+      ...numbers.value,
+    },
+  };
+}
+
+/** Reports d=, s=, a=, i= and b= as written, so that even a broken signature can be named. */
+function summarize(tags: TagList): SignatureSummary {
+  const summary: SignatureSummary = {};
+  const domain = tags.get('d');
+  if (domain !== undefined && domain !== '') summary.domain = domain.toLowerCase();
+  const selector = tags.get('s');
+  if (selector !== undefined && selector !== '') summary.selector = selector;
+  const algorithm = tags.get('a');
+  if (algorithm !== undefined && algorithm !== '') summary.algorithm = algorithm;
+  const identity = tags.get('i');
+  if (identity !== undefined) summary.identity = decodeDkimQuotedPrintable(identity) ?? identity;
+  else if (summary.domain !== undefined) summary.identity = `@${summary.domain}`;
+  const b = tags.get('b');
+  if (b !== undefined && b !== '') summary.signature = stripFws(b);
+  return summary;
+}
+
+type Parsed<T> = { ok: true; value: T } | { ok: false; problem: DkimProblem };
+
+/** RFC 6376 §3.5 a=; the ABNF literals are case-insensitive (RFC 5234 §2.3). */
+function parseAlgorithm(text: string): Parsed<{ algorithm: DkimAlgorithm; keyType: 'rsa' | 'ed25519' }> {
+  switch (text.toLowerCase()) {
+    case 'rsa-sha256':
+      return { ok: true, value: { algorithm: 'rsa-sha256', keyType: 'rsa' } };
+    case 'ed25519-sha256':
+      // RFC 8463 §4.1 adds sig-a-tag-k "ed25519".
+      return { ok: true, value: { algorithm: 'ed25519-sha256', keyType: 'ed25519' } };
+    case 'rsa-sha1':
+      // RFC 8301 §3.1: rsa-sha1 MUST NOT be used for verifying; it has permanently failed.
+      return { ok: false, problem: problem('sha1-not-allowed', 'rsa-sha1 is not allowed (RFC 8301 §3.1)') };
+    default:
+      // RFC 6376 §3.3.4: signatures using algorithms a verifier does not implement are ignored.
+      return { ok: false, problem: problem('unknown-algorithm', `unknown algorithm a=${text}`) };
+  }
+}
+
+/** RFC 6376 §3.5 c=: "header/body", the body defaulting to simple, both to simple/simple. */
+function parseCanonicalization(
+  text: string | undefined,
+): { headerCanonicalization: Canonicalization; bodyCanonicalization: Canonicalization } | undefined {
+  if (text === undefined) return { headerCanonicalization: 'simple', bodyCanonicalization: 'simple' };
+  const parts = text.toLowerCase().split('/');
+  if (parts.length > 2) return undefined;
+  const [header, body = 'simple'] = parts;
+  if (!isCanonicalization(header) || !isCanonicalization(body)) return undefined;
+  return { headerCanonicalization: header, bodyCanonicalization: body };
+}
+
+function isCanonicalization(text: string | undefined): text is Canonicalization {
+  return text === 'simple' || text === 'relaxed';
+}
+
+/** RFC 6376 §3.5 i=: DKIM-Quoted-Printable, its domain d= or a subdomain of it (§6.1.1). */
+function parseIdentity(text: string | undefined, domain: string): { ok: true; identity: string; domain: string } | { ok: false; problem: DkimProblem } {
+  if (text === undefined) return { ok: true, identity: `@${domain}`, domain };
+  const decoded = decodeDkimQuotedPrintable(text);
+  const parts = decoded === undefined ? undefined : splitIdentity(decoded);
+  if (decoded === undefined || parts === undefined) {
+    return { ok: false, problem: problem('bad-identity', `i=${text} is not [local-part]@domain`) };
+  }
+  if (!isWithin(parts.domain, domain)) {
+    return { ok: false, problem: problem('identity-mismatch', `i= domain ${parts.domain} is not d=${domain} or below it`) };
+  }
+  return { ok: true, identity: decoded, domain: parts.domain };
+}
+
+/** RFC 6376 §3.5 h=: hdr-name *( [FWS] ":" [FWS] hdr-name ), not empty. */
+function parseHeaderList(text: string): string[] | undefined {
+  const names = stripFws(text).split(':');
+  return names.every((name) => FIELD_NAME.test(name)) ? names : undefined;
+}
+
+/** RFC 6376 §3.5 q=: unrecognized methods are ignored, but dns/txt must be among them. */
+function checkQueryMethods(text: string | undefined): DkimProblem | undefined {
+  if (text === undefined) return undefined;
+  const methods = stripFws(text).toLowerCase().split(':');
+  if (methods.includes('dns/txt')) return undefined;
+  return problem('unknown-query-method', `q=${text} has no query method this verifier knows (dns/txt)`);
+}
+
+/** RFC 6376 §2.10 base64string: white space is folding; RFC 2045 §6.8 groups of four. */
+export function decodeBase64(text: string): Buffer | undefined {
+  const compact = stripFws(text);
+  if (!BASE64.test(compact) || compact.length % 4 !== 0) return undefined;
+  return Buffer.from(compact, 'base64');
+}
+
+const MAX_SAFE_DIGITS = 15;
+
+function parseNumbers(tags: TagList): Parsed<{ bodyLength?: number; timestamp?: number; expiration?: number }> {
+  const value: { bodyLength?: number; timestamp?: number; expiration?: number } = {};
+  const l = tags.get('l');
+  if (l !== undefined) {
+    // RFC 6376 §3.5: l= is 1*76DIGIT; a count past 2^53 is longer than any body we can hold.
+    if (!DIGITS.test(l) || l.length > 76) return { ok: false, problem: problem('bad-body-length', `l=${l} is not a number of octets`) };
+    value.bodyLength = toCount(l);
+  }
+  for (const [tag, key] of [['t', 'timestamp'], ['x', 'expiration']] as const) {
+    const text = tags.get(tag);
+    if (text === undefined) continue;
+    if (!DIGITS.test(text)) return { ok: false, problem: problem('bad-timestamp', `${tag}=${text} is not a number of seconds`) };
+    value[key] = toCount(text);
+  }
+  // RFC 6376 §3.5: the value of x= MUST be greater than the value of t= if both are present.
+  if (value.timestamp !== undefined && value.expiration !== undefined && value.expiration <= value.timestamp) {
+    return { ok: false, problem: problem('bad-timestamp', `x=${tags.get('x')} is not after t=${tags.get('t')}`) };
+  }
+  return { ok: true, value };
+}
+
+function toCount(digits: string): number {
+  const significant = digits.replace(/^0+(?=.)/, '');
+  return significant.length > MAX_SAFE_DIGITS ? Infinity : Number(significant);
+}
+
+/** The tags of a signature to be written, in the order the signer emits them. */
+export interface SignatureTags {
+  algorithm: DkimAlgorithm;
+  headerCanonicalization: Canonicalization;
+  bodyCanonicalization: Canonicalization;
+  domain: string;
+  selector: string;
+  headers: string[];
+  bodyHash: Buffer;
+  signature: Buffer;
+  identity?: string;
+  bodyLength?: number;
+  timestamp?: number;
+  expiration?: number;
+}
+
+/**
+ * The tag-value pairs of a signature, unfolded; `parseSignature(formatTagList(...))` gives back the
+ * same values. b= comes last so that the signer can append it after hashing (RFC 6376 §3.7).
+ */
+export function signatureTagPairs(tags: SignatureTags): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [
+    ['v', '1'],
+    ['a', tags.algorithm],
+    ['c', `${tags.headerCanonicalization}/${tags.bodyCanonicalization}`],
+    ['d', tags.domain],
+    ['s', tags.selector],
+  ];
+  if (tags.identity !== undefined) pairs.push(['i', encodeIdentity(tags.identity)]);
+  if (tags.bodyLength !== undefined) pairs.push(['l', String(tags.bodyLength)]);
+  if (tags.timestamp !== undefined) pairs.push(['t', String(tags.timestamp)]);
+  if (tags.expiration !== undefined) pairs.push(['x', String(tags.expiration)]);
+  pairs.push(['h', tags.headers.join(':')], ['bh', tags.bodyHash.toString('base64')], ['b', tags.signature.toString('base64')]);
+  return pairs;
+}
+
+export function formatSignature(tags: SignatureTags): string {
+  return formatTagList(signatureTagPairs(tags));
+}
+
+/** Only the local-part needs escaping; the domain is already A-labels. */
+function encodeIdentity(identity: string): string {
+  const at = identity.lastIndexOf('@');
+  return `${encodeDkimQuotedPrintable(identity.slice(0, at))}@${identity.slice(at + 1)}`;
+}
