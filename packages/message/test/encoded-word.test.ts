@@ -1,6 +1,8 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { parseAddressList } from '@authgate/message';
-import { encodeWords } from '../src/encoded-word.js';
+import { normalizeDomain } from '../src/domain.js';
+import { encodeWords, parseEncodedWord } from '../src/encoded-word.js';
 
 function displayName(value: string): string | undefined {
   const result = parseAddressList(value);
@@ -64,5 +66,32 @@ describe('encodeWords', () => {
       expect(new TextDecoder('utf-8', { fatal: true }).decode(payload)).toBeTypeOf('string');
     }
     expect(displayName(`${encodeWords(text)} <x@example.com>`)).toBe(text);
+  });
+});
+
+describe('parseEncodedWord', () => {
+  test('property: B and Q encodings of any bytes give those bytes back', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 60 }), fc.constantFrom('UTF-8', 'iso-8859-1'), (bytes, charset) => {
+        const b = parseEncodedWord(`=?${charset}?B?${Buffer.from(bytes).toString('base64')}?=`);
+        const q = parseEncodedWord(`=?${charset}?Q?${[...bytes].map((byte) => `=${byte.toString(16).padStart(2, '0').toUpperCase()}`).join('')}?=`);
+        expect(b).toEqual({ charset: charset.toLowerCase(), bytes: Buffer.from(bytes) });
+        expect(q).toEqual({ charset: charset.toLowerCase(), bytes: Buffer.from(bytes) });
+      }),
+    );
+  });
+});
+
+describe('normalizeDomain', () => {
+  test('property: a normalized domain normalizes to itself', () => {
+    const label = fc.oneof(fc.stringMatching(/^[A-Za-z0-9-]{1,12}$/), fc.constantFrom('Bücher', 'ÉCOLE', '例え', 'xn--BCHER-kva', 'straße'));
+    fc.assert(
+      fc.property(fc.array(label, { minLength: 1, maxLength: 5 }), (labels) => {
+        const first = normalizeDomain(labels.join('.'));
+        if (!first.ok) return;
+        expect(first.domain).toMatch(/^[\x21-\x7e]+$/);
+        expect(normalizeDomain(first.domain)).toEqual(first);
+      }),
+    );
   });
 });
