@@ -12,8 +12,11 @@ export interface ReportUri {
   uri: string;
   /** The scheme in lower case (`mailto`, `https`...). Receivers ignore schemes they do not support. */
   scheme: string;
-  /** For `mailto:` URIs, the one recipient, percent-decoded, its domain lower-case A-label. */
-  address?: string;
+  /**
+   * For `mailto:` URIs, the recipients (RFC 6068 §2 `to`, comma-separated once percent-decoded:
+   * DMARC requires that comma to be written %2C), each domain a lower-case A-label.
+   */
+  addresses?: string[];
   /**
    * The RFC 7489 §6.2 maximum report size (`!50m`). RFC 9989 §4.8 keeps it only as obsolete syntax
    * that reporters should ignore; it is parsed so records round-trip and legacy reporters can use it.
@@ -34,7 +37,8 @@ const UNIT_POWER: Record<SizeUnit, number> = { k: 10, m: 20, g: 30, t: 40 };
 /**
  * Parses one DMARC reporting URI: an RFC 3986 URI (generic syntax) optionally followed by the
  * obsolete `!size` suffix (RFC 9989 §4.8 `obs-dmarc-uri`; RFC 7489 §6.2). A `mailto:` URI must name
- * exactly one recipient with a domain (RFC 6068 §2), since a report has to be deliverable.
+ * at least one recipient, and every recipient needs a domain (RFC 6068 §2), since a report has to
+ * be deliverable.
  */
 export function parseReportUri(text: string): ReportUriResult {
   const bang = text.indexOf('!');
@@ -44,11 +48,11 @@ export function parseReportUri(text: string): ReportUriResult {
   const scheme = uriText.slice(0, uriText.indexOf(':')).toLowerCase();
   const uri: ReportUri = { uri: uriText, scheme };
   if (scheme === 'mailto') {
-    const address = mailtoAddress(uriText);
-    if (address === undefined) {
-      return { ok: false, problem: problem('invalid-uri', `${quote(text)}: a mailto: URI needs one address local@domain`) };
+    const addresses = mailtoAddresses(uriText);
+    if (addresses === undefined) {
+      return { ok: false, problem: problem('invalid-uri', `${quote(text)}: a mailto: URI needs addresses local@domain`) };
     }
-    uri.address = address;
+    uri.addresses = addresses;
   }
   if (bang !== -1) {
     const size = parseSize(text.slice(bang + 1));
@@ -94,7 +98,7 @@ function withoutIpLiteral(text: string): string {
   return text.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/(?:[^@/?#]*@)?)\[[^\]/?#]*\]/, '$1');
 }
 
-function mailtoAddress(uri: string): string | undefined {
+function mailtoAddresses(uri: string): string[] | undefined {
   const to = uri.slice('mailto:'.length).split('?')[0] ?? '';
   let decoded: string;
   try {
@@ -102,10 +106,15 @@ function mailtoAddress(uri: string): string | undefined {
   } catch {
     return undefined;
   }
-  const at = decoded.lastIndexOf('@');
-  if (at <= 0 || /[\s,]/.test(decoded)) return undefined;
-  const domain = normalizeDomain(decoded.slice(at + 1));
-  return domain === undefined ? undefined : `${decoded.slice(0, at)}@${domain}`;
+  const addresses = decoded.split(',').map(mailbox);
+  return addresses.every((address) => address !== undefined) ? addresses : undefined;
+}
+
+function mailbox(text: string): string | undefined {
+  const at = text.lastIndexOf('@');
+  if (at <= 0 || /\s/.test(text)) return undefined;
+  const domain = normalizeDomain(text.slice(at + 1));
+  return domain === undefined ? undefined : `${text.slice(0, at)}@${domain}`;
 }
 
 function parseSize(text: string): ReportUri['maxSize'] | undefined {

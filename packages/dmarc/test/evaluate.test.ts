@@ -1,0 +1,167 @@
+import type { ZoneResolver } from '@authgate/dns';
+import { beforeAll, describe, expect, test } from 'vitest';
+import { evaluateDmarc, MAX_AUTHOR_DOMAINS, type DmarcEvaluation, type DmarcMode } from '../src/index.js';
+import { fixtureZone, loadYaml, RecordingResolver } from './fixtures.js';
+
+interface EvaluateCase {
+  name: string;
+  from: string | string[];
+  spf?: { result: string; domain: string };
+  dkim?: Array<{ result: string; domain?: string }>;
+  random?: number;
+  expect: Record<string, unknown>;
+  legacy?: Record<string, unknown>;
+}
+
+const cases = loadYaml<EvaluateCase[]>('evaluate-cases.yaml');
+const runs = cases.flatMap((c) => [
+  { ...c, mode: 'rfc9989' as DmarcMode, expected: c.expect },
+  { ...c, mode: 'rfc7489' as DmarcMode, expected: { ...c.expect, ...c.legacy } },
+]);
+
+let zone: ZoneResolver;
+beforeAll(async () => {
+  zone = await fixtureZone();
+});
+
+function evaluate(c: EvaluateCase, mode: DmarcMode, resolver = zone as ConstructorParameters<typeof RecordingResolver>[0]) {
+  return evaluateDmarc({
+    from: c.from,
+    spf: c.spf ?? { result: 'none', domain: '' },
+    dkim: c.dkim ?? [],
+    resolver,
+    mode,
+    random: () => c.random ?? 0.5,
+  });
+}
+
+/** Compares the listed fields; `null` in a case means "absent". */
+function expectFields(actual: DmarcEvaluation, expected: Record<string, unknown>): void {
+  const present = Object.fromEntries(Object.entries(expected).filter(([, value]) => value !== null));
+  expect(actual).toMatchObject(present);
+  for (const [key, value] of Object.entries(expected)) {
+    if (value === null) expect(actual[key as keyof DmarcEvaluation], key).toBeUndefined();
+  }
+}
+
+describe('evaluateDmarc on the fixture zone', () => {
+  test.for(runs)('$mode: $name', async (run) => {
+    expectFields(await evaluate(run, run.mode), run.expected);
+  });
+});
+
+describe('evaluateDmarc invariants', () => {
+  test.for(runs)('$mode: $name: disposition is none unless the message fails', async (run) => {
+    const result = await evaluate(run, run.mode);
+    if (result.result !== 'fail') expect(result.disposition).toBe('none');
+    if (result.result === 'pass' || result.result === 'fail') expect(result.policy).toBeDefined();
+    expect(result.mode).toBe(run.mode);
+  });
+
+  test('a deep author domain costs at most eight _dmarc queries per walk (RFC 9989 §4.10)', async () => {
+    const resolver = new RecordingResolver(zone);
+    const result = await evaluateDmarc({
+      from: 'a@a.b.c.d.e.f.g.h.i.j.k.l.m.deep.example', spf: { result: 'none', domain: '' }, dkim: [], resolver,
+    });
+    expect(result).toMatchObject({ result: 'fail', policyDomain: 'deep.example' });
+    expect(resolver.asked).toEqual([
+      'TXT _dmarc.a.b.c.d.e.f.g.h.i.j.k.l.m.deep.example',
+      'TXT _dmarc.i.j.k.l.m.deep.example',
+      'TXT _dmarc.j.k.l.m.deep.example',
+      'TXT _dmarc.k.l.m.deep.example',
+      'TXT _dmarc.l.m.deep.example',
+      'TXT _dmarc.m.deep.example',
+      'TXT _dmarc.deep.example',
+      'TXT _dmarc.example',
+    ]);
+  });
+
+  test('legacy mode asks the author domain, then the PSL Organizational Domain, and nothing more', async () => {
+    const resolver = new RecordingResolver(zone);
+    await evaluateDmarc({
+      from: 'a@a.b.c.d.e.f.g.h.i.j.k.l.m.deep.example', spf: { result: 'none', domain: '' }, dkim: [], resolver, mode: 'rfc7489',
+    });
+    expect(resolver.asked).toEqual(['TXT _dmarc.a.b.c.d.e.f.g.h.i.j.k.l.m.deep.example', 'TXT _dmarc.deep.example']);
+  });
+
+  test('each _dmarc name is asked once however many walks pass through it', async () => {
+    const resolver = new RecordingResolver(zone);
+    await evaluateDmarc({
+      from: 'a@news.example.com',
+      spf: { result: 'pass', domain: 'bounce.example.com' },
+      dkim: [{ result: 'pass', domain: 'mail.example.com' }],
+      resolver,
+    });
+    expect(new Set(resolver.asked).size).toBe(resolver.asked.length);
+  });
+
+  test('strict alignment and identical identifiers need no tree walk beyond discovery', async () => {
+    const resolver = new RecordingResolver(zone);
+    await evaluateDmarc({ from: 'a@strict.example', spf: { result: 'pass', domain: 'mail.strict.example' }, dkim: [], resolver });
+    // Discovery at the author domain, and the author's own Organizational Domain (for reporting).
+    expect(resolver.asked).toEqual(['TXT _dmarc.strict.example', 'TXT _dmarc.example']);
+  });
+
+  test('an unrelated identifier is not walked', async () => {
+    const resolver = new RecordingResolver(zone);
+    await evaluateDmarc({ from: 'a@example.com', spf: { result: 'pass', domain: 'a.b.c.unrelated.example' }, dkim: [], resolver });
+    expect(resolver.asked.filter((q) => q.includes('unrelated'))).toEqual([]);
+  });
+
+  test('existence is only asked for a failing message under a record with np', async () => {
+    const resolver = new RecordingResolver(zone);
+    await evaluateDmarc({ from: 'a@ghost.example.com', spf: { result: 'none', domain: '' }, dkim: [], resolver });
+    expect(resolver.asked.filter((q) => !q.startsWith('TXT'))).toEqual([]);
+    const withNp = new RecordingResolver(zone);
+    await evaluateDmarc({ from: 'a@ghost.np.example', spf: { result: 'none', domain: '' }, dkim: [], resolver: withNp });
+    expect(withNp.asked.filter((q) => !q.startsWith('TXT'))).toEqual(['A ghost.np.example', 'AAAA ghost.np.example', 'MX ghost.np.example']);
+  });
+
+  test('random is drawn only when legacy pct sampling decides something', async () => {
+    let draws = 0;
+    const random = () => {
+      draws++;
+      return 0.99;
+    };
+    const base = { spf: { result: 'none', domain: '' }, dkim: [], resolver: zone, random };
+    await evaluateDmarc({ ...base, from: 'a@example.com', mode: 'rfc7489' });
+    await evaluateDmarc({ ...base, from: 'a@pct.example', mode: 'rfc9989' });
+    await evaluateDmarc({ ...base, from: 'a@pct.example', mode: 'rfc7489', dkim: [{ result: 'pass', domain: 'pct.example' }] });
+    expect(draws).toBe(0);
+    const sampled = await evaluateDmarc({ ...base, from: 'a@pct.example', mode: 'rfc7489' });
+    expect(draws).toBe(1);
+    expect(sampled.disposition).toBe('quarantine');
+  });
+
+  test('several author domains report each evaluation in From order', async () => {
+    const result = await evaluateDmarc({
+      from: 'a@example.com, b@attacker.example', spf: { result: 'pass', domain: 'attacker.example' }, dkim: [], resolver: zone,
+    });
+    expect(result.evaluations?.map((e) => [e.authorDomain, e.result])).toEqual([['example.com', 'fail'], ['attacker.example', 'pass']]);
+  });
+
+  test(`more than ${MAX_AUTHOR_DOMAINS} author domains is a permerror (RFC 9989 §11.5)`, async () => {
+    const from = Array.from({ length: MAX_AUTHOR_DOMAINS + 1 }, (_, i) => `u@d${i}.example`).join(', ');
+    const resolver = new RecordingResolver(zone);
+    const result = await evaluateDmarc({ from, spf: { result: 'none', domain: '' }, dkim: [], resolver });
+    expect(result).toMatchObject({ result: 'permerror', problem: { code: 'too-many-author-domains' } });
+    expect(resolver.asked).toEqual([]);
+    const atLimit = Array.from({ length: MAX_AUTHOR_DOMAINS }, (_, i) => `u@d${i}.example`).join(', ');
+    expect((await evaluateDmarc({ from: atLimit, spf: { result: 'none', domain: '' }, dkim: [], resolver: zone })).result).toBe('none');
+  });
+
+  test('a resolver that throws something other than DnsError counts as a temporary failure', async () => {
+    const broken = { ...zone, txt: () => Promise.reject(new Error('socket closed')) } as unknown as ZoneResolver;
+    const result = await evaluateDmarc({ from: 'a@example.com', spf: { result: 'none', domain: '' }, dkim: [], resolver: broken });
+    expect(result).toMatchObject({ result: 'temperror', problem: { code: 'dns-temperror' } });
+  });
+
+  test.for([
+    ['no resolver', { resolver: undefined }],
+    ['an unknown mode', { mode: 'rfc4408' }],
+    ['dkim not an array', { dkim: 'pass' }],
+  ] as const)('throws TypeError for programmer misuse: %s', async ([, change]) => {
+    const input = { from: 'a@example.com', spf: { result: 'none', domain: '' }, dkim: [], resolver: zone, ...change };
+    await expect(evaluateDmarc(input as never)).rejects.toThrow(TypeError);
+  });
+});
