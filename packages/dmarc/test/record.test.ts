@@ -48,7 +48,7 @@ describe('parseDmarcRecord: not DMARC and malformed', () => {
     ['v:DMARC1; p=none', 'not tag=value'],
     ['v=DMARC1x; p=none', 'v value with a suffix'],
     ['; v=DMARC1; p=none', 'empty first tag'],
-  ])('not-dmarc: %j (%s)', ([text]) => {
+  ] as const)('not-dmarc: %j (%s)', ([text]) => {
     for (const mode of MODES) {
       const result = parseDmarcRecord(text, { mode });
       expect(result).toMatchObject({ ok: false, kind: 'not-dmarc', problem: { code: 'not-dmarc' } });
@@ -125,7 +125,7 @@ describe('formatDmarcRecord', () => {
     ['v=DMARC1; p=none; fo = 1 : d', 'v=DMARC1; p=none; fo=1:d'],
     ['v=DMARC1; p=none; foo=bar', 'v=DMARC1; p=none'],
     ['v=DMARC1', 'v=DMARC1'],
-  ])('%s -> %s', ([text, formatted]) => {
+  ] as const)('%s -> %s', ([text, formatted]) => {
     const result = parseDmarcRecord(text);
     expect(result.ok && formatDmarcRecord(result.record)).toBe(formatted);
   });

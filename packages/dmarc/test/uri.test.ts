@@ -42,7 +42,7 @@ describe('parseReportUri', () => {
     ['mailto:a@example.com!1.5m', 'invalid-size', 'fraction'],
     ['mailto:a@example.com!10m!5k', 'invalid-size', 'two sizes'],
     ['mailto:a@example.com!99999999999999999999', 'invalid-size', 'size beyond 2^53'],
-  ])('rejects %j (%s: %s)', ([text, code]) => {
+  ] as const)('rejects %j (%s: %s)', ([text, code]) => {
     expect(parseReportUri(text)).toMatchObject({ ok: false, problem: { code } });
   });
 
