@@ -112,7 +112,7 @@ export function sanitizeText(s: string): string {
  * inside a comment with any indentation and still read back the same text.
  */
 export function normalizeComment(s: string): string {
-  return sanitizeText(s).replace(/[ \t]+/g, ' ').trim();
+  return sanitizeText(s).replace(/[ \t]+/g, ' ').replace(/^ | $/g, '');
 }
 
 /** RFC 5322 §3.2.4: a quoted-string, `"` and `\` written as quoted-pairs. */

@@ -27,7 +27,8 @@ function parsePayload(s: Scanner): AuthenticationResults {
   s.cfws();
   if (s.atEnd()) fail('empty', 'the field has no authserv-id');
   const authservId = s.value();
-  if (authservId === undefined) fail('malformed-authserv-id', `expected a token or quoted-string ${s.where()}`);
+  // RFC 8601 §2.5: the id names the authentication service; an empty one names nothing.
+  if (!authservId) fail('malformed-authserv-id', `expected a non-empty token or quoted-string ${s.where()}`);
   const ar: AuthenticationResults = { authservId, results: [] };
   const gap = s.cfws();
   if (isDigit(s.peek()) && gap.any) ar.version = fieldVersion(s);
@@ -75,9 +76,12 @@ function resinfo(s: Scanner): MethodResult {
   const result = methodspec(s);
   let gap = s.cfws();
   if (gap.comments.length > 0) result.comment = gap.comments.join(' ');
+  let last: 'result' | 'reason' | 'property' = 'result';
   while (!s.atEnd() && s.peek() !== ';') {
-    if (!gap.any) fail('unexpected-text', `expected white space before ${s.where()}`);
-    gap = reasonOrProperty(s, result);
+    // CFWS must separate the result, the reason and the first propspec; propspecs need none
+    // between them, as pvalue's own CFWS is optional.
+    if (!gap.any && last !== 'property') fail('unexpected-text', `expected white space before ${s.where()}`);
+    [last, gap] = reasonOrProperty(s, result);
   }
   return result;
 }
@@ -107,11 +111,11 @@ function methodspec(s: Scanner): MethodResult {
 
 // RFC 8601 §2.2: reasonspec = "reason" [CFWS] "=" [CFWS] value, before any propspec. A ptype may
 // also be called "reason", so "reason" followed by "." is a propspec.
-function reasonOrProperty(s: Scanner, result: MethodResult): Gap {
+function reasonOrProperty(s: Scanner, result: MethodResult): ['reason' | 'property', Gap] {
   const word = s.keyword();
   if (!isKeyword(word)) fail('malformed-property', `expected a reason or property ${s.where()}`);
   s.cfws();
-  if (word.toLowerCase() !== 'reason' || s.peek() !== '=') return propspec(s, word, result);
+  if (word.toLowerCase() !== 'reason' || s.peek() !== '=') return ['property', propspec(s, word, result)];
   if (result.reason !== undefined || result.properties.length > 0 || result.extensionProperties) {
     fail('malformed-reason', `reason= must come once, before the properties ${s.where()}`);
   }
@@ -120,7 +124,7 @@ function reasonOrProperty(s: Scanner, result: MethodResult): Gap {
   const reason = s.value();
   if (reason === undefined) fail('malformed-reason', `expected a token or quoted-string ${s.where()}`);
   result.reason = reason;
-  return s.cfws();
+  return ['reason', s.cfws()];
 }
 
 // RFC 8601 §2.2: propspec = ptype [CFWS] "." [CFWS] property [CFWS] "=" pvalue

@@ -36,8 +36,13 @@ export function unfold(value: string): string {
   for (let i = 0; i < text.length; i++) {
     if (isControl(text[i]!)) fail('bad-character', `control character U+${hex(text, i)} at offset ${i}`);
   }
+  // A lone UTF-16 surrogate has no UTF-8 form (RFC 6532 §3.1), so no field can hold one.
+  const lone = LONE_SURROGATE.exec(text);
+  if (lone) fail('bad-character', `lone UTF-16 surrogate U+${hex(text, lone.index)} at offset ${lone.index}`);
   return text;
 }
+
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 function hex(text: string, i: number): string {
   return text.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0');
