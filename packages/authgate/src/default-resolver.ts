@@ -1,0 +1,16 @@
+import { CachingResolver, SystemResolver, type Resolver } from '@authgate/dns';
+
+const shared = new Map<number | undefined, Resolver>();
+
+/**
+ * One cached system resolver per timeout setting for the whole process, so that successive
+ * calls of `authenticate()` share their DNS answers as a mail server would want.
+ */
+export function defaultResolver(timeoutMs: number | undefined): Resolver {
+  let resolver = shared.get(timeoutMs);
+  if (resolver === undefined) {
+    resolver = new CachingResolver(new SystemResolver(timeoutMs === undefined ? {} : { timeoutMs }));
+    shared.set(timeoutMs, resolver);
+  }
+  return resolver;
+}
