@@ -120,9 +120,12 @@ function parseExpand(text: string, start: number, context: MacroContext): { macr
 /**
  * §7.1: domain-spec = macro-string domain-end; domain-end = ( "." toplabel [ "." ] ) / macro-expand.
  * The literal text after the last macro-expand must therefore end in ".toplabel" or ".toplabel.".
+ * §7.3 adds that trailing dots "MUST be accepted", so a macro-expand followed by one "." ends a
+ * domain-spec too (`%{d}.`).
  */
 function hasDomainEnd(parts: MacroPart[]): boolean {
-  const last = parts[parts.length - 1];
+  let last = parts[parts.length - 1];
+  if (last?.kind === 'text' && last.text === '.' && parts.length > 1) last = parts[parts.length - 2];
   if (last === undefined) return false;
   if (last.kind !== 'text') return true;
   let tail = last.text.endsWith('.') ? last.text.slice(0, -1) : last.text;
