@@ -86,7 +86,7 @@ async function generateMessage(prng: Prng, keys: Keys, index: number) {
   const helo = `mta${host}.${domain}`;
   const user = `${prng.pick(WORDS)}.${prng.pick(WORDS)}`;
   const size = pickSize(prng);
-  let message = Buffer.from(headerOf(prng, domain, user, ip, helo, index) + '\r\n' + bodyOf(prng, size));
+  let message: Buffer = Buffer.from(headerOf(prng, domain, user, ip, helo, index) + '\r\n' + bodyOf(prng, size));
 
   const roll = prng.next();
   const signatures: CorpusEntry['signatures'] =

@@ -1,6 +1,7 @@
 import { DnsError, type Resolver } from 'authgate';
 
-type MailauthResolver = (name: string, rrtype: string) => Promise<unknown>;
+// mailauth declares string records only, yet reads MX objects too: whatever dns.promises.resolve gives.
+type MailauthResolver = (name: string, rrtype: string) => Promise<any>;
 
 /** mailauth reads node:dns error codes; ours are classified, so translate them back. */
 const NODE_CODE = { NXDOMAIN: 'ENOTFOUND', NODATA: 'ENODATA', TEMPFAIL: 'ETIMEOUT', INVALID_NAME: 'EBADNAME' } as const;
