@@ -7,7 +7,8 @@ const HTAB = 0x09;
 /** CRLFs to emit held-back line ends from, without allocating per line. */
 const CRLF_BLOCK = Buffer.from('\r\n'.repeat(2048));
 const CR_ONLY = Buffer.from('\r');
-const SP_ONLY = Buffer.from(' ');
+/** Held line ends beyond this are emitted from CRLF_BLOCK rather than copied into a chunk's output. */
+const MAX_INLINE_CRLF = 1024;
 
 /** Receives canonicalized body octets; the buffer is only valid during the call. */
 export type Emit = (canonical: Buffer) => void;
@@ -107,11 +108,16 @@ class RelaxedBody implements BodyCanonicalizer {
 
   #out: Buffer = Buffer.alloc(0);
   #written = 0;
+  /** Line ends held from earlier chunks are too many to copy into this chunk's output: emit them apart. */
+  #spill = false;
 
   push(chunk: Buffer, emit: Emit): void {
     const n = chunk.length;
     if (n === 0) return;
-    this.#out = Buffer.allocUnsafe(n + 8);
+    // Every octet written is one read from this chunk, except what earlier chunks left owed: one SP,
+    // one CR and the held line ends. Room is made for those, or (when many) they are emitted apart.
+    this.#spill = this.#heldCrlf > MAX_INLINE_CRLF;
+    this.#out = Buffer.allocUnsafe(n + 8 + (this.#spill ? 0 : this.#heldCrlf * 2));
     this.#written = 0;
     const tail = contentEnd(chunk);
     const finder = new ProblemFinder(chunk);
@@ -133,6 +139,7 @@ class RelaxedBody implements BodyCanonicalizer {
   }
 
   end(emit: Emit): void {
+    this.#spill = true;
     this.#out = Buffer.allocUnsafe(8);
     this.#written = 0;
     if (this.#heldCr) {
@@ -183,7 +190,8 @@ class RelaxedBody implements BodyCanonicalizer {
   /** Writes what is owed before a content octet: the held line ends, then one SP for a WSP run. */
   #flushBefore(emit: Emit): void {
     if (this.#heldCrlf > 0) {
-      if (this.#written + this.#heldCrlf * 2 + 2 > this.#out.length) {
+      if (this.#spill) {
+        this.#spill = false;
         emit(this.#out.subarray(0, this.#written));
         this.#out = this.#out.subarray(this.#written);
         this.#written = 0;

@@ -22,10 +22,17 @@ export class Folder {
     else this.#setLast(line + glue + text);
   }
 
-  /** Appends `text`, filling the current line and folding wherever the line is full. */
+  /**
+   * Appends `text`, which may be broken anywhere: whole on this line or the next when it fits
+   * there, otherwise filling each line and folding wherever the line is full.
+   */
   breakable(text: string, glue = ''): void {
     let rest = text;
     let room = MAX_LINE - this.#last().length - glue.length;
+    if (rest.length > room && rest.length < MAX_LINE) {
+      this.word(text, glue);
+      return;
+    }
     if (room < Math.min(MIN_PIECE, rest.length)) {
       this.#lines.push(' ');
       glue = '';

@@ -47,8 +47,8 @@ const SIGNED_IF_PRESENT = [
   'resent-to', 'resent-cc', 'resent-message-id', 'list-id', 'list-help', 'list-subscribe', 'list-post',
   'list-owner', 'list-archive',
 ];
-// RFC 5322 §3.6.8: field-name = 1*ftext.
-const FIELD_NAME = /^[\x21-\x39\x3b-\x7e]+$/;
+// RFC 5322 §3.6.8: field-name = 1*ftext; within a tag-list a ";" would end h= (RFC 6376 §3.2).
+const FIELD_NAME = /^[\x21-\x39\x3c-\x7e]+$/;
 
 /**
  * Signs a message (RFC 6376 §5) and returns the DKIM-Signature field and the message with the field

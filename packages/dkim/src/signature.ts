@@ -206,7 +206,10 @@ export function decodeBase64(text: string): Buffer | undefined {
   return Buffer.from(compact, 'base64');
 }
 
-const MAX_SAFE_DIGITS = 15;
+/** Counts longer than this are past 2^53: no body is that long. */
+const MAX_COUNT_DIGITS = 15;
+/** RFC 6376 §3.5 t=: values longer than 12 digits MAY be considered infinite. */
+const MAX_TIME_DIGITS = 12;
 
 function parseNumbers(tags: TagList): Parsed<{ bodyLength?: number; timestamp?: number; expiration?: number }> {
   const value: { bodyLength?: number; timestamp?: number; expiration?: number } = {};
@@ -214,13 +217,13 @@ function parseNumbers(tags: TagList): Parsed<{ bodyLength?: number; timestamp?: 
   if (l !== undefined) {
     // RFC 6376 §3.5: l= is 1*76DIGIT; a count past 2^53 is longer than any body we can hold.
     if (!DIGITS.test(l) || l.length > 76) return { ok: false, problem: problem('bad-body-length', `l=${l} is not a number of octets`) };
-    value.bodyLength = toCount(l);
+    value.bodyLength = toCount(l, MAX_COUNT_DIGITS);
   }
   for (const [tag, key] of [['t', 'timestamp'], ['x', 'expiration']] as const) {
     const text = tags.get(tag);
     if (text === undefined) continue;
     if (!DIGITS.test(text)) return { ok: false, problem: problem('bad-timestamp', `${tag}=${text} is not a number of seconds`) };
-    value[key] = toCount(text);
+    value[key] = toCount(text, MAX_TIME_DIGITS);
   }
   // RFC 6376 §3.5: the value of x= MUST be greater than the value of t= if both are present.
   if (value.timestamp !== undefined && value.expiration !== undefined && value.expiration <= value.timestamp) {
@@ -229,9 +232,9 @@ function parseNumbers(tags: TagList): Parsed<{ bodyLength?: number; timestamp?: 
   return { ok: true, value };
 }
 
-function toCount(digits: string): number {
+function toCount(digits: string, maxDigits: number): number {
   const significant = digits.replace(/^0+(?=.)/, '');
-  return significant.length > MAX_SAFE_DIGITS ? Infinity : Number(significant);
+  return significant.length > maxDigits ? Infinity : Number(significant);
 }
 
 /** The tags of a signature to be written, in the order the signer emits them. */
