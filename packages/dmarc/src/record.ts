@@ -32,6 +32,7 @@ const TAG_NAME = /^[A-Za-z]+$/;
 /** The order tags are written in by `formatDmarcRecord`: `v` then `p` first (RFC 7489 §6.3). */
 const FORMAT_ORDER: readonly TagName[] = ['p', 'sp', 'np', 'adkim', 'aspf', 'pct', 'psd', 't', 'fo', 'rf', 'ri', 'rua', 'ruf'];
 const REMOVED_BY_9989 = ['pct', 'rf', 'ri'];
+const PARSERS = { rfc9989: tagParsers('rfc9989'), rfc7489: tagParsers('rfc7489') };
 const ADDED_BY_9989 = ['np', 'psd', 't'];
 
 function trimWsp(text: string): string {
@@ -107,7 +108,7 @@ function readTag(state: ParseState, part: string): DmarcProblem | undefined {
 }
 
 function storeTag<K extends TagName>(state: ParseState, name: K, value: string): void {
-  const parsed = tagParsers(state.mode)[name](value);
+  const parsed = PARSERS[state.mode][name](value);
   if (parsed.ok) {
     state.record[name] = parsed.value as DmarcRecord[K];
     state.warnings.push(...parsed.warnings.map((warning) => `${name}: ${warning}`));

@@ -1,4 +1,5 @@
 import type { ZoneResolver } from '@authgate/dns';
+import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { evaluateDmarc, MAX_AUTHOR_DOMAINS, type DmarcEvaluation, type DmarcMode } from '../src/index.js';
 import { fixtureZone, loadYaml, RecordingResolver } from './fixtures.js';
@@ -148,6 +149,39 @@ describe('evaluateDmarc invariants', () => {
     expect(resolver.asked).toEqual([]);
     const atLimit = Array.from({ length: MAX_AUTHOR_DOMAINS }, (_, i) => `u@d${i}.example`).join(', ');
     expect((await evaluateDmarc({ from: atLimit, spf: { result: 'none', domain: '' }, dkim: [], resolver: zone })).result).toBe('none');
+  });
+
+  test('a _dmarc name too long to exist is skipped, and the walk goes on', async () => {
+    const long = `${['a', 'b', 'c', 'd'].map((c) => c.repeat(58)).join('.')}.example.com`;
+    expect(long.length).toBe(247); // _dmarc. makes 254 octets: over RFC 1035's 253
+    const result = await evaluateDmarc({ from: `u@${long}`, spf: { result: 'none', domain: '' }, dkim: [], resolver: zone });
+    expect(result).toMatchObject({ result: 'fail', authorDomain: long, policyDomain: 'example.com', policy: 'quarantine' });
+  });
+
+  test('never rejects, whatever the From value and the identifiers', async () => {
+    const domain = fc.constantFrom(
+      'example.com', 'news.example.com', 'strict.example', 'ghost.np.example', 'orphan.co.uk', 'slow.example', 'duptag.example',
+      'a.b.c.d.e.f.g.h.i.deep.example', 'x.align.example', 'EXAMPLE.COM', 'bücher.example', '[192.0.2.1]', 'co.uk', 'com', '',
+    );
+    const address = fc.tuple(fc.constantFrom('a', '"quoted local"', 'x.y'), domain).map(([local, d]) => `${local}@${d}`);
+    const from = fc.oneof(
+      fc.string(),
+      fc.array(address, { maxLength: 4 }).map((list) => list.join(', ')),
+      fc.array(fc.oneof(address, fc.string()), { maxLength: 3 }),
+    );
+    const result = fc.constantFrom('pass', 'fail', 'none', 'PASS', ' pass ', 'temperror', '');
+    const identifiers = fc.record({
+      spf: fc.record({ result, domain: fc.oneof(domain, fc.string()) }),
+      dkim: fc.array(fc.record({ result, domain: fc.option(fc.oneof(domain, fc.string()), { nil: undefined }) }), { maxLength: 3 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(from, identifiers, fc.constantFrom<DmarcMode>('rfc9989', 'rfc7489'), async (value, { spf, dkim }, mode) => {
+        const evaluation = await evaluateDmarc({ from: value, spf, dkim, resolver: zone, mode });
+        expect(['pass', 'fail', 'none', 'temperror', 'permerror']).toContain(evaluation.result);
+        if (evaluation.result !== 'fail') expect(evaluation.disposition).toBe('none');
+      }),
+      { numRuns: 400 },
+    );
   });
 
   test('a resolver that throws something other than DnsError counts as a temporary failure', async () => {
