@@ -22,6 +22,8 @@ export function withDnsOptions<T>(yargs: Argv<T>, options: { saveZone: boolean }
     .option('dns-server', {
       type: 'string',
       array: true,
+      // One value per flag: a greedy array would swallow the file names that follow.
+      nargs: 1,
       group: GROUP,
       description: 'Ask this DNS server instead of the system ones: ip, ip:port or [ipv6]:port (repeatable)',
       requiresArg: true,

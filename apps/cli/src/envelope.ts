@@ -11,17 +11,25 @@ export interface EnvelopeArgs {
   fromReceived?: boolean | undefined;
 }
 
+/** Where each part of an envelope came from: the command line, or a field of the message. */
+export interface EnvelopeOrigin {
+  ip: 'option' | 'received';
+  /** `none` when neither gave a HELO name (SPF then has no HELO identity to check). */
+  helo: 'option' | 'received' | 'none';
+  /** `received` for an `(envelope-from <...>)` clause, `return-path` for the Return-Path field. */
+  mailFrom: 'option' | 'received' | 'return-path';
+}
+
 /** The SMTP session a message is checked against. */
 export interface Envelope {
   ip: string;
   helo: string;
   /** '' for the null reverse path. */
   mailFrom: string;
-  /** `options` when all three came from the command line, else `received`. */
-  source: 'options' | 'received';
-  /** How the values were found, for the output (e.g. which field gave MAIL FROM). */
-  notes: string[];
+  origin: EnvelopeOrigin;
 }
+
+const FROM_OPTIONS: EnvelopeOrigin = { ip: 'option', helo: 'option', mailFrom: 'option' };
 
 /** Rejects what no message could fix: a bad `--ip`, a bad `--mail-from`, or no envelope at all. */
 export function checkEnvelopeArgs(args: EnvelopeArgs): void {
@@ -37,34 +45,36 @@ export function checkEnvelopeArgs(args: EnvelopeArgs): void {
 /** The envelope for one message: the options, completed from its header with `--from-received`. */
 export function envelopeFor(args: EnvelopeArgs, header: readonly HeaderField[]): Envelope {
   if (args.fromReceived !== true || (args.ip !== undefined && args.mailFrom !== undefined && args.helo !== undefined)) {
-    return { ip: args.ip!, helo: args.helo ?? '', mailFrom: normalizeMailFrom(args.mailFrom!), source: 'options', notes: [] };
+    return { ip: args.ip!, helo: args.helo ?? '', mailFrom: normalizeMailFrom(args.mailFrom!), origin: FROM_OPTIONS };
   }
   const received = header.find((field) => field.key === 'received');
   const hop = received === undefined ? {} : parseReceived(received.value);
-  const notes: string[] = [];
   const ip = args.ip ?? hop.ip;
   if (ip === undefined) throw new CliError('no-envelope', received === undefined ? 'no Received field to take the client address from: give --ip' : 'the top Received field names no client address: give --ip');
   checkIp(ip);
-  if (args.ip === undefined) notes.push(`client address ${ip} from the top Received field`);
   const helo = args.helo ?? hop.helo ?? '';
-  if (args.helo === undefined) notes.push(hop.helo === undefined ? 'no HELO name in the top Received field' : `HELO ${helo} from the top Received field`);
-  const mailFrom = mailFromOf(args, hop.envelopeFrom, header, notes);
-  checkNullPathHelo(mailFrom, helo);
-  return { ip, helo, mailFrom, source: 'received', notes };
+  const mailFrom = mailFromOf(args, hop.envelopeFrom, header);
+  checkNullPathHelo(mailFrom.address, helo);
+  return {
+    ip,
+    helo,
+    mailFrom: mailFrom.address,
+    origin: {
+      ip: args.ip === undefined ? 'received' : 'option',
+      helo: args.helo !== undefined ? 'option' : hop.helo !== undefined ? 'received' : 'none',
+      mailFrom: mailFrom.origin,
+    },
+  };
 }
 
-function mailFromOf(args: EnvelopeArgs, envelopeFrom: string | undefined, header: readonly HeaderField[], notes: string[]): string {
-  if (args.mailFrom !== undefined) return normalizeMailFrom(args.mailFrom);
-  if (envelopeFrom !== undefined) {
-    notes.push(`MAIL FROM <${envelopeFrom}> from envelope-from in the top Received field`);
-    return normalizeMailFrom(envelopeFrom);
-  }
+function mailFromOf(args: EnvelopeArgs, envelopeFrom: string | undefined, header: readonly HeaderField[]): { address: string; origin: EnvelopeOrigin['mailFrom'] } {
+  if (args.mailFrom !== undefined) return { address: normalizeMailFrom(args.mailFrom), origin: 'option' };
+  if (envelopeFrom !== undefined) return { address: normalizeMailFrom(envelopeFrom), origin: 'received' };
   // RFC 5321 §4.4: the delivering server records MAIL FROM in Return-Path.
   const returnPath = header.find((field) => field.key === 'return-path');
   const path = returnPath === undefined ? undefined : parseReturnPath(returnPath.value);
   if (path === undefined) throw new CliError('no-envelope', 'no Return-Path field to take MAIL FROM from: give --mail-from');
-  notes.push(`MAIL FROM <${path}> from the Return-Path field`);
-  return normalizeMailFrom(path);
+  return { address: normalizeMailFrom(path), origin: 'return-path' };
 }
 
 function checkIp(ip: string): void {

@@ -1,5 +1,5 @@
 import type { DkimVerification, DmarcEvaluation, SpfOutcome, SpfVerification } from 'authgate';
-import type { Envelope } from './envelope.js';
+import type { Envelope, EnvelopeOrigin } from './envelope.js';
 
 /**
  * The `--json` / `--jsonl` schema, chosen field by field (not the library objects dumped as they
@@ -61,7 +61,7 @@ export interface DmarcJson {
 
 export interface CheckJson {
   source: string;
-  envelope: { ip: string; helo: string; mailFrom: string; from: 'options' | 'received'; notes: string[] };
+  envelope: { ip: string; helo: string; mailFrom: string; origin: EnvelopeOrigin };
   message: { ok: true } | { ok: false; problem: ProblemJson };
   spf: SpfJson;
   dkim: DkimJson[];
@@ -113,7 +113,7 @@ export function dmarcJson(evaluation: DmarcEvaluation): DmarcJson {
 }
 
 export function envelopeJson(envelope: Envelope): CheckJson['envelope'] {
-  return { ip: envelope.ip, helo: envelope.helo, mailFrom: envelope.mailFrom, from: envelope.source, notes: envelope.notes };
+  return { ip: envelope.ip, helo: envelope.helo, mailFrom: envelope.mailFrom, origin: { ...envelope.origin } };
 }
 
 export function problemJson(problem: { code: string; message: string }): ProblemJson {

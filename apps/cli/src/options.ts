@@ -39,6 +39,8 @@ export function withFailOn<T>(yargs: Argv<T>, methods: readonly Method[]) {
   return yargs.option('fail-on', {
     choices: methods,
     array: true,
+    // One value per flag: a greedy array would swallow the file names that follow.
+    nargs: 1,
     description: `Exit 1 when this verdict fails (${methods.join(', ')}; repeatable)`,
     requiresArg: true,
   });

@@ -10,7 +10,7 @@ export interface Tallied {
 
 export interface SummaryJson {
   messages: number;
-  /** Inputs that could not be checked (unreadable, not an email...). */
+  /** Inputs that could not be checked (unreadable, not an email, no envelope...). */
   errors: number;
   spf?: Record<string, number>;
   /** Counted per signature; `none` for an unsigned message. */
@@ -64,7 +64,7 @@ export class Summary {
   lines(paint: Painter): string[] {
     const json = this.toJSON();
     const head = `${json.messages} message${json.messages === 1 ? '' : 's'} checked`;
-    const lines = [paint.bold(json.errors > 0 ? `${head}, ${json.errors} could not be read` : head)];
+    const lines = [paint.bold(json.errors > 0 ? `${head}, ${json.errors} could not be checked` : head)];
     const labels = { spf: 'SPF:  ', dkim: 'DKIM: ', dmarc: 'DMARC:' } as const;
     for (const method of ['spf', 'dkim', 'dmarc'] as const) {
       const counts = json[method];

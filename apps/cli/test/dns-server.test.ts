@@ -8,7 +8,7 @@ test.for([
   ['2001:db8::53', '2001:db8::53', 'bare IPv6'],
   ['[2001:db8::53]:5353', '[2001:db8::53]:5353', 'bracketed IPv6 and port'],
   ['[::1]', '::1', 'bracketed IPv6 without port'],
-])('accepts %s as %s (%s)', ([text, expected]) => {
+] as const)('accepts %s as %s (%s)', ([text, expected]) => {
   expect(parseDnsServer(text)).toBe(expected);
 });
 
@@ -21,6 +21,6 @@ test.for([
   ['[192.0.2.53]:53', 'IPv4 in brackets'],
   ['2001:db8::53:53x', 'not an address'],
   ['', 'empty'],
-])('refuses %j (%s)', ([text]) => {
+] as const)('refuses %j (%s)', ([text]) => {
   expect(() => parseDnsServer(text)).toThrow(CliError);
 });

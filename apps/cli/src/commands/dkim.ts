@@ -7,7 +7,7 @@ import { dkimVerifyCommand } from './dkim-verify.js';
 /** `authgate dkim verify|sign|keygen`. */
 export function dkimCommand(context: CommandContext): CommandModule {
   return {
-    command: 'dkim <command>',
+    command: 'dkim',
     describe: 'DKIM: verify signatures, sign a message, make a key (RFC 6376, 8301, 8463)',
     builder: (yargs: Argv) =>
       yargs

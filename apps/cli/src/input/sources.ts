@@ -74,7 +74,7 @@ async function entryOf(arg: string, options: InputOptions): Promise<Entry> {
 async function* sourcesOf(entries: Entry[], options: InputOptions, sawMbox: () => void): AsyncGenerator<MessageSource> {
   for (const entry of entries) {
     if (entry.kind === 'stdin') {
-      if (entry.mbox) yield* mboxSources('-', [entry.bytes], options.mboxFormat);
+      if (entry.mbox) yield* mboxSources('-', once(entry.bytes), options.mboxFormat);
       else yield { name: '-', read: async () => entry.bytes };
     } else if (entry.kind === 'file') {
       yield* fileSources(entry.path, entry.mbox, options);
@@ -138,6 +138,10 @@ async function head(path: string): Promise<Buffer> {
   } finally {
     await handle.close();
   }
+}
+
+async function* once(bytes: Buffer): AsyncGenerator<Buffer> {
+  yield bytes;
 }
 
 async function readAll(source: AsyncIterable<Uint8Array>): Promise<Buffer> {

@@ -35,14 +35,22 @@ export function checkJson(checked: CheckedMessage): CheckJson {
 export function checkText(checked: CheckedMessage, paint: Painter, options: { receivedSpf: boolean }): string {
   const lines: string[] = [];
   const { envelope, report } = checked;
-  if (envelope.source === 'received') {
-    lines.push(paint.dim(`# envelope from the message: ip ${envelope.ip}, helo ${envelope.helo || '(none)'}, mail from <${envelope.mailFrom}>`));
-    for (const note of envelope.notes) lines.push(paint.dim(`#   ${note}`));
-  }
+  const note = envelopeNote(envelope);
+  if (note !== undefined) lines.push(paint.dim(note));
   if (!report.message.ok) lines.push(paint.dim(`# ${report.message.problem.message}`));
   if (options.receivedSpf) lines.push(withLf(report.headers.receivedSpf));
   lines.push(paintResults(withLf(report.headers.authenticationResults), paint));
   return lines.join('\n');
+}
+
+const ORIGIN_TEXT = { received: 'Received', 'return-path': 'Return-Path', none: 'not in Received' } as const;
+
+/** `# envelope from the message: ip 192.0.2.1 (Received), ...`, when any part was not given as an option. */
+function envelopeNote({ ip, helo, mailFrom, origin }: Envelope): string | undefined {
+  if (origin.ip === 'option' && origin.helo === 'option' && origin.mailFrom === 'option') return undefined;
+  const part = (label: string, value: string, from: keyof typeof ORIGIN_TEXT | 'option'): string =>
+    from === 'option' ? `${label} ${value}` : `${label} ${value || '(none)'} (${ORIGIN_TEXT[from]})`;
+  return `# envelope from the message: ${part('ip', ip, origin.ip)}, ${part('helo', helo, origin.helo)}, ${part('mail from', `<${mailFrom}>`, origin.mailFrom)}`;
 }
 
 export function checkPrintable(checked: CheckedMessage, paint: Painter, options: { receivedSpf: boolean }): Printable {

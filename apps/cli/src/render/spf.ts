@@ -46,17 +46,19 @@ export function spfPrintable(report: SpfReport, paint: Painter, options: { trace
 function spfText(report: SpfReport, paint: Painter, options: { trace: boolean }): string {
   const { verification } = report;
   const lines = outcomeLines(verification, report.ip, paint);
-  if (options.trace && verification.trace !== undefined) lines.push('  trace:', ...traceLines(verification.trace, 2));
+  // RFC 7208 §2.4: with a null reverse path the MAIL FROM identity is postmaster@<HELO>.
+  if (report.mailFrom === '') lines.splice(1, 0, '  null reverse path (<>): the identity is postmaster at the HELO name (RFC 7208 §2.4)');
+  if (options.trace && verification.trace !== undefined) lines.push('  trace:', ...traceLines(verification.trace, 4));
   if (verification.helo !== undefined && verification.helo.identity === 'helo' && report.mailFrom !== '') {
     lines.push(...outcomeLines(verification.helo, report.ip, paint));
-    if (options.trace && verification.helo.trace !== undefined) lines.push('  trace:', ...traceLines(verification.helo.trace, 2));
+    if (options.trace && verification.helo.trace !== undefined) lines.push('  trace:', ...traceLines(verification.helo.trace, 4));
   }
   lines.push(withLf(report.receivedSpf));
   return lines.join('\n');
 }
 
 function outcomeLines(outcome: SpfOutcome, ip: string, paint: Painter): string[] {
-  const who = outcome.identity === 'helo' ? `HELO ${outcome.sender}` : `MAIL FROM ${outcome.sender}`;
+  const who = outcome.identity === 'helo' ? `HELO ${outcome.domain || outcome.sender}` : `MAIL FROM ${outcome.sender}`;
   const where = outcome.domain === '' ? '' : ` (domain ${outcome.domain})`;
   const lines = [`${paint.bold(who)}${where}, client ${ip}: ${paint.verdict(outcome.result)}`];
   lines.push(`  ${MEANING[outcome.result] ?? outcome.result}`);
