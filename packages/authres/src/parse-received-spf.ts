@@ -1,6 +1,6 @@
 import type { AuthresProblem } from './errors.js';
 import { RECEIVED_SPF_KEYS, RECEIVED_SPF_RESULTS } from './received-spf.js';
-import { fail, runParser, Scanner } from './scanner.js';
+import { excerpt, fail, runParser, Scanner } from './scanner.js';
 import type { ReceivedSpfData } from './types.js';
 
 export type ReceivedSpfParseResult = { ok: true; value: ReceivedSpfData } | { ok: false; problem: AuthresProblem };
@@ -39,7 +39,7 @@ function keyValueList(s: Scanner, data: ReceivedSpfData): void {
   const seen = new Set<string>();
   for (;;) {
     const [key, value] = keyValuePair(s);
-    if (seen.has(key)) fail('duplicate-key', `key "${key}" appears twice`);
+    if (seen.has(key)) fail('duplicate-key', `key ${excerpt(key)} appears twice`);
     seen.add(key);
     store(data, key, value);
     s.cfws();
@@ -55,11 +55,11 @@ function keyValuePair(s: Scanner): [string, string] {
   const key = s.run((c) => /[A-Za-z0-9_.-]/.test(c)).toLowerCase();
   if (!/^[a-z]/.test(key)) fail('malformed-key-value', `expected a key ${s.where()}`);
   s.cfws();
-  if (!s.eat('=')) fail('malformed-key-value', `expected "=" after "${key}" ${s.where()}`);
+  if (!s.eat('=')) fail('malformed-key-value', `expected "=" after ${excerpt(key)} ${s.where()}`);
   s.cfws();
   if (s.peek() === '"') return [key, s.quotedString().content];
   const value = s.bareword();
-  if (value === '') fail('malformed-key-value', `expected a value for "${key}" ${s.where()}`);
+  if (value === '') fail('malformed-key-value', `expected a value for ${excerpt(key)} ${s.where()}`);
   return [key, value];
 }
 

@@ -1,7 +1,7 @@
 import type { AuthresProblem } from './errors.js';
 import { isAddressValue, isDomainName, isKeyword, isNonAscii, isTokenChar } from './lexical.js';
 import { isRegisteredPtype } from './ptypes.js';
-import { fail, runParser, Scanner, type Gap } from './scanner.js';
+import { excerpt, fail, runParser, Scanner, type Gap } from './scanner.js';
 import type { AuthenticationResults, MethodResult } from './types.js';
 
 export type AuthresParseResult =
@@ -48,7 +48,7 @@ function parsePayload(s: Scanner): AuthenticationResults {
 // trying to parse, since what follows might not be in an expected format"; this is version 1.
 function fieldVersion(s: Scanner): number {
   const digits = s.run(isDigit);
-  if (Number(digits) !== 1) fail('unsupported-version', `field version ${digits} is not 1 (RFC 8601 §2.6)`);
+  if (Number(digits) !== 1) fail('unsupported-version', `field version ${excerpt(digits)} is not 1 (RFC 8601 §2.6)`);
   s.cfws();
   return 1;
 }
@@ -97,13 +97,13 @@ function methodspec(s: Scanner): MethodResult {
     s.cfws();
     const digits = s.run(isDigit);
     version = Number(digits);
-    if (digits === '' || !Number.isSafeInteger(version)) fail('malformed-method', `bad version of method "${method}" ${s.where()}`);
+    if (digits === '' || !Number.isSafeInteger(version)) fail('malformed-method', `bad version of method ${excerpt(method)} ${s.where()}`);
     s.cfws();
   }
-  if (!s.eat('=')) fail('malformed-method', `expected "=" after method "${method}" ${s.where()}`);
+  if (!s.eat('=')) fail('malformed-method', `expected "=" after method ${excerpt(method)} ${s.where()}`);
   s.cfws();
   const result = s.keyword();
-  if (!isKeyword(result)) fail('malformed-result', `expected a result keyword for method "${method}" ${s.where()}`);
+  if (!isKeyword(result)) fail('malformed-result', `expected a result keyword for method ${excerpt(method)} ${s.where()}`);
   const out: MethodResult = { method: method.toLowerCase(), result: result.toLowerCase(), properties: [] };
   if (version !== undefined) out.version = version;
   return out;
@@ -130,12 +130,12 @@ function reasonOrProperty(s: Scanner, result: MethodResult): ['reason' | 'proper
 // RFC 8601 §2.2: propspec = ptype [CFWS] "." [CFWS] property [CFWS] "=" pvalue
 // (the ptype and the CFWS after it are already read).
 function propspec(s: Scanner, ptypeWord: string, result: MethodResult): Gap {
-  if (!s.eat('.')) fail('malformed-property', `expected "." after "${ptypeWord}" ${s.where()}`);
+  if (!s.eat('.')) fail('malformed-property', `expected "." after ${excerpt(ptypeWord)} ${s.where()}`);
   s.cfws();
   const property = s.keyword();
-  if (!isKeyword(property)) fail('malformed-property', `expected a property after "${ptypeWord}." ${s.where()}`);
+  if (!isKeyword(property)) fail('malformed-property', `expected a property after ${excerpt(`${ptypeWord}.`)} ${s.where()}`);
   s.cfws();
-  if (!s.eat('=')) fail('malformed-property', `expected "=" after "${ptypeWord}.${property}" ${s.where()}`);
+  if (!s.eat('=')) fail('malformed-property', `expected "=" after ${excerpt(`${ptypeWord}.${property}`)} ${s.where()}`);
   s.cfws();
   const value = pvalue(s);
   const gap = s.cfws();
@@ -156,7 +156,7 @@ function pvalue(s: Scanner): string {
     const quoted = s.quotedString();
     if (!s.eat('@')) return quoted.content;
     const domain = s.bareword();
-    if (!isDomainName(domain, true)) fail('malformed-value', `expected a domain name after "${quoted.raw}@" ${s.where()}`);
+    if (!isDomainName(domain, true)) fail('malformed-value', `expected a domain name after ${excerpt(`${quoted.raw}@`)} ${s.where()}`);
     return `${quoted.raw}@${domain}`;
   }
   const start = s.pos;
@@ -164,7 +164,7 @@ function pvalue(s: Scanner): string {
   if (word === '') fail('malformed-value', `expected a property value ${s.where()}`);
   if (isLenientToken(word) || isAddressValue(word, true)) return word;
   s.pos = start;
-  fail('malformed-value', `${JSON.stringify(word)} is neither a token nor [local-part]@domain-name; it needs quotes ${s.where()}`);
+  fail('malformed-value', `${excerpt(word)} is neither a token nor [local-part]@domain-name; it needs quotes ${s.where()}`);
 }
 
 function isLenientToken(word: string): boolean {

@@ -44,6 +44,11 @@ export function unfold(value: string): string {
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** Input text quoted for a message, cut short so that a huge field makes no huge message. */
+export function excerpt(text: string): string {
+  return JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
+}
+
 function hex(text: string, i: number): string {
   return text.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0');
 }
@@ -85,7 +90,7 @@ export class Scanner {
   /** Describes the current position for messages. */
   where(): string {
     if (this.atEnd()) return 'at the end';
-    return `at offset ${this.pos} (${JSON.stringify(this.text.slice(this.pos, this.pos + 12))})`;
+    return `at offset ${this.pos} (${excerpt(this.text.slice(this.pos, this.pos + 12))})`;
   }
 
   /** RFC 5322 §3.2.2 `CFWS`, possibly empty. */

@@ -38,7 +38,8 @@ export interface ExtensionProperty {
 export interface MethodResult {
   /** `spf`, `dkim`, `dmarc`, `arc`, `auth`, `iprev`..., lower case. */
   method: string;
-  /** Method version, written `method/version`; omitted when 1. */
+  /** Method version, written `method/version`; absent means 1 (RFC 8601 §2.2). The parser sets
+   * it only when the field writes one. */
   version?: number;
   /** The result string of the method, e.g. `pass`, `fail`, `none`. */
   result: string;
@@ -57,7 +58,8 @@ export interface MethodResult {
 /** A whole Authentication-Results value. An empty `results` list is written `none` (§2.2). */
 export interface AuthenticationResults {
   authservId: string;
-  /** The field version after the authserv-id; omitted when 1. */
+  /** The field version after the authserv-id; absent means 1, the only version there is
+   * (RFC 8601 §2.6). The parser sets it only when the field writes one. */
   version?: number;
   results: MethodResult[];
 }

@@ -116,3 +116,12 @@ describe('malformed fields', () => {
     }
   });
 });
+
+test('a problem message stays short however long the input', () => {
+  const long = 'a'.repeat(100_000);
+  for (const value of [`example.com; ${long}`, `example.com; spf=pass ${long}.x=${long}@`, `example.com ${'9'.repeat(100_000)}; none`]) {
+    const result = parseAuthenticationResults(value);
+    if (result.ok) throw new Error('expected a problem');
+    expect(result.problem.message.length).toBeLessThan(200);
+  }
+});
