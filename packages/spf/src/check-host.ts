@@ -95,7 +95,8 @@ export interface CheckRequest {
  */
 export async function runCheckHost(request: CheckRequest, options: ResolvedOptions): Promise<SpfOutcome> {
   const domain = identityDomain(request.domain);
-  const senderDomain = identityDomain(request.sender.domainPart) ?? request.sender.domainPart.toLowerCase();
+  const { domainPart } = request.sender;
+  const senderDomain = (domainPart === request.domain ? domain : identityDomain(domainPart)) ?? domainPart.toLowerCase();
   const base = { identity: request.identity, domain: domain ?? '', sender: `${request.sender.local}@${senderDomain}` };
   if (domain === undefined) {
     // §4.3: a malformed or single-label <domain> gives none without any DNS query.
