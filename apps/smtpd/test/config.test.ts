@@ -84,7 +84,7 @@ describe('validateConfig', () => {
     ['a DNS server that is a name', `${minimal}dns: { servers: [resolver.example] }`, 'dns.servers[0] config-address'],
     ['a section that is a list', `${minimal}relay: [a, b]`, 'relay config-type'],
     ['an unknown log level', `${minimal}log: { level: verbose }`, 'log.level config-enum'],
-  ])('refuses %s', ([, yaml, expected]) => {
+  ] as const)('refuses %s', ([, yaml, expected]) => {
     expect(problemsOf(yaml)).toContain(expected);
   });
 
