@@ -1,0 +1,41 @@
+import { fieldsNamed, parseMessage, type HeaderField } from 'authgate';
+import type { Spool } from '../spool.js';
+import { emptyLineAt, locateFields, type HeaderLayout } from './locate.js';
+
+export type HeaderInspection =
+  /** The header section parsed: its fields, where they are, and the bytes they were read from. */
+  | { status: 'ok'; head: Buffer; fields: HeaderField[]; layout: HeaderLayout; fromCount: number }
+  /** RFC 5322 §2.2 syntax broken (or no bytes at all): nothing can be located. */
+  | { status: 'malformed'; problem: { code: string; message: string } }
+  | { status: 'too-large' };
+
+const LF = 0x0a;
+
+/**
+ * Reads the header section of a spooled message through the message parser, from the first
+ * `maxHeaderSize` (+ the empty line) bytes, which the spool holds in memory in the common case.
+ */
+export async function inspectHeader(spool: Spool, maxHeaderSize: number): Promise<HeaderInspection> {
+  const head = await spool.readPrefix(maxHeaderSize + 2);
+  const complete = head.length === spool.size;
+  if (!complete && !containsEmptyLine(head)) return { status: 'too-large' };
+  const parsed = parseMessage(head);
+  if (!parsed.ok) return { status: 'malformed', problem: parsed.problem };
+  const fields = parsed.message.header;
+  const layout = locateFields(head, fields);
+  if (layout === undefined) {
+    return { status: 'malformed', problem: { code: 'unlocatable', message: 'smtpd: header fields do not match the received bytes' } };
+  }
+  if (layout.headerEnd > maxHeaderSize) return { status: 'too-large' };
+  if (!emptyLineAt(head, layout.headerEnd) && !(complete && layout.headerEnd === head.length)) return { status: 'too-large' };
+  return { status: 'ok', head, fields, layout, fromCount: fieldsNamed(fields, 'from').length };
+}
+
+/** The empty line that ends a header section: at the very start, or LF followed by (CR)LF. */
+function containsEmptyLine(bytes: Buffer): boolean {
+  if (emptyLineAt(bytes, 0)) return true;
+  for (let lf = bytes.indexOf(LF); lf !== -1; lf = bytes.indexOf(LF, lf + 1)) {
+    if (emptyLineAt(bytes, lf + 1)) return true;
+  }
+  return false;
+}
