@@ -1,11 +1,8 @@
 import { createRequire } from 'node:module';
 import { DnsError, type Resolver } from '@authgate/dns';
 
-/**
- * mailauth 4.12.0 (an RFC 7489 implementation), for differential tests. It is a devDependency of
- * the `authgate` package, not of this one, so it is resolved from that package's installation.
- */
-const requireFromAuthgate = createRequire(new URL('../../authgate/package.json', import.meta.url));
+/** mailauth 4.12.0 (an RFC 7489 implementation), for differential tests; CommonJS only. */
+const requireFromAuthgate = createRequire(import.meta.url);
 
 interface MailauthDmarcResult {
   status: { result: string };
