@@ -120,12 +120,11 @@ function parseExpand(text: string, start: number, context: MacroContext): { macr
 /**
  * §7.1: domain-spec = macro-string domain-end; domain-end = ( "." toplabel [ "." ] ) / macro-expand.
  * The literal text after the last macro-expand must therefore end in ".toplabel" or ".toplabel.".
- * §7.3 adds that trailing dots "MUST be accepted", so a macro-expand followed by one "." ends a
- * domain-spec too (`%{d}.`).
+ * The trailing dot §7.3 says "MUST be accepted" is the one after a top label; `%{d}.` matches
+ * neither alternative of the normative grammar (§12), and pyspf and Mail::SPF reject it too.
  */
 function hasDomainEnd(parts: MacroPart[]): boolean {
-  let last = parts[parts.length - 1];
-  if (last?.kind === 'text' && last.text === '.' && parts.length > 1) last = parts[parts.length - 2];
+  const last = parts[parts.length - 1];
   if (last === undefined) return false;
   if (last.kind !== 'text') return true;
   let tail = last.text.endsWith('.') ? last.text.slice(0, -1) : last.text;

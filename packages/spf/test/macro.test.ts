@@ -94,7 +94,8 @@ describe('other expansions (RFC 7208 §7.1, §7.3)', () => {
 describe('macro-string syntax', () => {
   test.for([
     ['%{d}', 'domain-spec', true, 'ends in a macro'],
-    ['%{d}.', 'domain-spec', true, 'a macro and a trailing dot (§7.3: trailing dots MUST be accepted)'],
+    ['%{d}.', 'domain-spec', false, 'no dot after a final macro: domain-end is ".toplabel" [ "." ] or a macro-expand (§12)'],
+    ['%{d}.example.', 'domain-spec', true, 'a trailing dot after the top label (§7.3)'],
     ['foo.%{d}x', 'domain-spec', false, 'literal after the last macro without a dot'],
     ['_spf.example.com', 'domain-spec', true, 'plain name'],
     ['.com', 'domain-spec', true, 'an empty macro-string then ".toplabel" (grammar allows it)'],

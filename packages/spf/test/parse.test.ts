@@ -88,6 +88,7 @@ describe('invalid records are a permerror before any evaluation (§4.6)', () => 
     ['v=spf1 foo=%abc', 'invalid-macro', 'unknown modifiers are still macro-strings'],
     ['v=spf1 a:%{x}.example.com', 'invalid-macro', 'no such macro letter'],
     ['v=spf1 a:%{d0}.example.com', 'invalid-macro', 'the DIGIT "MUST be nonzero" (§7.3)'],
+    ['v=spf1 a:%{d}.', 'invalid-domain-spec', 'no dot after a final macro (§12 domain-end)'],
     ['v=spf1 a:%{d.example.com', 'invalid-macro', 'unterminated'],
     ['v=spf1 exists:%{r}.example.com', 'invalid-macro', 'r only in exp text (§7.2)'],
     ['v=spf1 -all exp=%{c}.example.com', 'invalid-macro', 'c only in exp text, not in exp= (§7.2)'],
@@ -122,17 +123,17 @@ describe('the parsed record', () => {
   });
 
   test('formats back to text that parses to the same record', () => {
-    const text = 'v=spf1 +mx A:Colo.Example.com/28 ip6:2001:DB8::/32 exists:%{IR}.%{l1r+-}._spf.%{d} x.y=%-%_ -ALL redirect=%{d2}.';
+    const text = 'v=spf1 +mx A:Colo.Example.com/28 ip6:2001:DB8::/32 exists:%{IR}.%{l1r+-}._spf.%{d} x.y=%-%_ -ALL redirect=%{d2}.example.';
     const record = parsed(text);
     const formatted = formatSpfRecord(record);
-    expect(formatted).toBe('v=spf1 mx a:Colo.Example.com/28 ip6:2001:DB8::/32 exists:%{Ir}.%{l1r+-}._spf.%{d} x.y=%-%_ -all redirect=%{d2}.');
+    expect(formatted).toBe('v=spf1 mx a:Colo.Example.com/28 ip6:2001:DB8::/32 exists:%{Ir}.%{l1r+-}._spf.%{d} x.y=%-%_ -all redirect=%{d2}.example.');
     expect(parsed(formatted)).toEqual(record);
   });
 });
 
 describe('properties', () => {
   const term = fc.constantFrom(
-    'a', 'mx', 'ptr', 'all', '-all', '~all', '?all', 'a/24', 'a//64', 'mx/0//0', 'a:%{d}', 'mx:%{o}.',
+    'a', 'mx', 'ptr', 'all', '-all', '~all', '?all', 'a/24', 'a//64', 'mx/0//0', 'a:%{d}', 'mx:%{o}.x.example.',
     'ip4:192.0.2.0/24', 'ip6:2001:db8::/48', 'ip4:0.0.0.0/0', 'exists:%{ir}.%{v}._spf.%{d2}', 'include:_spf.example.com',
     'ptr:%{p}.example.org', 'redirect=%{d}.r.example', 'exp=e.%{D}', 'unknown.mod=%{c}%%', 'a:%{l1r-=}.example.com',
   );
