@@ -25,6 +25,7 @@ export type Answer<T extends SpfRecordType> =
   | { ok: false; code: Exclude<SpfQueryAnswer, 'records' | 'deadline'> };
 
 const DEADLINE = Symbol('deadline');
+const MAX_TIMER_MS = 2_147_483_647;
 
 /**
  * What one check_host() evaluation shares across its includes and redirects: the DNS lookup
@@ -123,7 +124,8 @@ export class Session {
   /** One timer per evaluation, armed at the first query, so a resolver that never answers cannot hang it. */
   #expire(remaining: number): Promise<typeof DEADLINE> {
     this.#expiry ??= new Promise((resolve) => {
-      this.#timer = setTimeout(resolve, remaining, DEADLINE);
+      // setTimeout fires at once for delays past 2^31-1 ms; a longer (or infinite) deadline waits that long.
+      this.#timer = setTimeout(resolve, Math.min(remaining, MAX_TIMER_MS), DEADLINE);
       this.#timer.unref?.();
     });
     return this.#expiry;

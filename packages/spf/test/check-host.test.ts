@@ -214,6 +214,13 @@ describe('the deadline (§4.6.4: temperror after limits.deadlineMs)', () => {
     expect(outcome.helo).toMatchObject({ result: 'temperror', problem: { code: 'deadline' } });
   });
 
+  test('an infinite deadline is no deadline (not a timer that fires at once)', async () => {
+    const later = <T>(answer: () => Promise<T>): Promise<T> => new Promise((resolve) => setTimeout(resolve, 10)).then(answer);
+    const slow: Resolver = { txt: (n) => later(() => zone.txt(n)), a: (n) => later(() => zone.a(n)), aaaa: (n) => later(() => zone.aaaa(n)), mx: (n) => later(() => zone.mx(n)), ptr: (n) => later(() => zone.ptr(n)) };
+    const outcome = await checkHost({ ip: '192.0.2.60', domain: 'chain.example', sender: 'u@chain.example', helo: 'h.example', resolver: slow, limits: { deadlineMs: Number.POSITIVE_INFINITY } });
+    expect(outcome.result).toBe('pass');
+  });
+
   test('an explanation that cannot be fetched in time falls back to the default, the fail stands', async () => {
     let time = 0;
     // The third query (the exp= TXT) comes after the deadline.
