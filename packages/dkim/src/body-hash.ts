@@ -48,6 +48,9 @@ export class BodyHashSink {
   }
 }
 
+/** The most octets canonicalized in one step. */
+const MAX_SLICE = 256 * 1024;
+
 interface Group {
   canonicalizer: BodyCanonicalizer;
   sinks: Map<string, BodyHashSink>;
@@ -87,8 +90,11 @@ export class BodyHasher {
 
   write(chunk: Uint8Array): void {
     if (this.#groups.size === 0) return;
-    const normalized = this.#normalizer.push(chunk);
-    for (const group of this.#groups.values()) group.canonicalizer.push(normalized, group.emit);
+    // A whole message given at once is fed in slices, so working buffers stay small.
+    for (let start = 0; start < chunk.length; start += MAX_SLICE) {
+      const normalized = this.#normalizer.push(chunk.subarray(start, start + MAX_SLICE));
+      for (const group of this.#groups.values()) group.canonicalizer.push(normalized, group.emit);
+    }
   }
 
   end(): void {

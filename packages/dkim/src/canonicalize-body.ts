@@ -106,6 +106,8 @@ class RelaxedBody implements BodyCanonicalizer {
   /** Whether any octet has been written: an all-blank body canonicalizes to nothing. */
   #emittedAny = false;
 
+  /** The reusable output buffer; `#out` is it, or what is left of it after a spill. */
+  #buffer: Buffer = Buffer.alloc(0);
   #out: Buffer = Buffer.alloc(0);
   #written = 0;
   /** Line ends held from earlier chunks are too many to copy into this chunk's output: emit them apart. */
@@ -117,7 +119,10 @@ class RelaxedBody implements BodyCanonicalizer {
     // Every octet written is one read from this chunk, except what earlier chunks left owed: one SP,
     // one CR and the held line ends. Room is made for those, or (when many) they are emitted apart.
     this.#spill = this.#heldCrlf > MAX_INLINE_CRLF;
-    this.#out = Buffer.allocUnsafe(n + 8 + (this.#spill ? 0 : this.#heldCrlf * 2));
+    const room = n + 8 + (this.#spill ? 0 : this.#heldCrlf * 2);
+    // Emitted buffers are only valid during the call, so one output buffer serves every chunk.
+    if (this.#buffer.length < room) this.#buffer = Buffer.allocUnsafe(Math.max(room, this.#buffer.length * 2));
+    this.#out = this.#buffer;
     this.#written = 0;
     const tail = contentEnd(chunk);
     const finder = new ProblemFinder(chunk);
