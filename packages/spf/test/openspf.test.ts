@@ -10,7 +10,7 @@ import type { SuiteTest } from './helpers/openspf-suite.js';
  * zonedata (which applies the suite drivers' SPF-as-TXT and TIMEOUT conventions). As those
  * drivers do, the default explanation is set to the placeholder 'DEFAULT' the suite expects.
  */
-const scenarios = loadSuite(new URL('../test-fixtures/openspf/rfc7208-tests.yml', import.meta.url));
+const scenarios = loadSuite(new URL('../../../test-fixtures/openspf/rfc7208-tests.yml', import.meta.url));
 
 /**
  * Explanations compared without regard to ASCII case. Only v-macro-ip6: its expected text holds
