@@ -15,12 +15,12 @@ export interface SystemResolverOptions {
   servers?: string[];
   /** c-ares' timeout for one try, in ms (default 2000). c-ares adapts it per server; see README. */
   timeoutMs?: number;
-  /** How many times a query is sent before it is a TEMPFAIL (default 3). */
+  /** How many times a query is sent before it is a TEMPFAIL (default 2). */
   tries?: number;
 }
 
 const DEFAULT_TIMEOUT_MS = 2000;
-const DEFAULT_TRIES = 3;
+const DEFAULT_TRIES = 2;
 
 /**
  * Asks real DNS through `node:dns` (c-ares), the only file of authgate that does.

@@ -110,6 +110,24 @@ describe('ZoneResolver loading', () => {
     expect(() => new ZoneResolver(zonedata as unknown as ZoneData)).toThrow(message);
   });
 
+  test('malformed zone data is refused with a TypeError, never another kind of failure', () => {
+    const entry = fc.oneof(
+      fc.constant('TIMEOUT'),
+      fc.dictionary(fc.constantFrom('TXT', 'SPF', 'A', 'AAAA', 'MX', 'PTR', 'CNAME', 'NS'), fc.jsonValue(), { maxKeys: 2 }),
+      fc.jsonValue(),
+    );
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.oneof(fc.array(entry, { maxLength: 5 }), fc.jsonValue())), (zonedata) => {
+        try {
+          new ZoneResolver(zonedata as unknown as ZoneData);
+        } catch (error) {
+          expect(error).toBeInstanceOf(TypeError);
+          expect((error as Error).message).toMatch(/^dns: /);
+        }
+      }),
+    );
+  });
+
   test('never answers anything but records or a DnsError, whatever the name', async () => {
     const zone = new ZoneResolver({ 'example.com': [{ A: '192.0.2.1' }], '*.example.com': [{ TXT: 'w' }] });
     await fc.assert(
