@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
+import { protectDash, refuseRepeats, restoreDash } from './argv.js';
 import { checkCommand } from './commands/check.js';
 import { dkimCommand } from './commands/dkim.js';
 import { dmarcCommand } from './commands/dmarc.js';
@@ -20,8 +21,8 @@ const EPILOGUE = [
 export async function run(args: readonly string[], context: Omit<CommandContext, 'setExitCode'>): Promise<number> {
   let exitCode: number = EXIT.ok;
   const full: CommandContext = { ...context, setExitCode: (code) => { exitCode = code; } };
-  const parser = yargs(args.map((arg) => (arg === '-' ? DASH : arg)))
-    .middleware(restoreDash, true)
+  const parser = yargs(protectDash(args))
+    .middleware([restoreDash, refuseRepeats], true)
     .scriptName('authgate')
     .usage('$0 <command> [options]\n\nEmail sender authentication (SPF, DKIM, DMARC) from the command line.')
     .command(checkCommand(full))
@@ -47,20 +48,6 @@ export async function run(args: readonly string[], context: Omit<CommandContext,
     return exitCodeOf(error);
   }
   return exitCode;
-}
-
-/**
- * yargs drops a lone `-` argument (yargs/yargs#1312), the POSIX name for standard input. It is
- * swapped for a token no real argument can hold (argv strings cannot contain NUL) before parsing,
- * and swapped back before any command sees it.
- */
-const DASH = '\u0000-';
-
-function restoreDash(argv: Record<string, unknown>): void {
-  for (const [key, value] of Object.entries(argv)) {
-    if (value === DASH) argv[key] = '-';
-    else if (Array.isArray(value)) argv[key] = value.map((item) => (item === DASH ? '-' : item));
-  }
 }
 
 function version(): string {

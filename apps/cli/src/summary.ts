@@ -20,6 +20,13 @@ export interface SummaryJson {
 }
 
 const TOP = 10;
+/** Results are listed in this order (RFC 8601 names), the good news first. */
+const RESULT_ORDER = ['pass', 'fail', 'softfail', 'neutral', 'policy', 'none', 'temperror', 'permerror'];
+
+function rank(result: string): number {
+  const index = RESULT_ORDER.indexOf(result);
+  return index === -1 ? RESULT_ORDER.length : index;
+}
 
 /** Counts per result and per failing domain over a batch. */
 export class Summary {
@@ -55,7 +62,7 @@ export class Summary {
     const json: SummaryJson = { messages: this.#messages, errors: this.#errors, topFailingDomains: this.#top() };
     for (const method of ['spf', 'dkim', 'dmarc'] as const) {
       const counts = this.#counts[method];
-      if (counts !== undefined) json[method] = Object.fromEntries([...counts].sort((a, b) => b[1] - a[1] || compare(a[0], b[0])));
+      if (counts !== undefined) json[method] = Object.fromEntries([...counts].sort((a, b) => rank(a[0]) - rank(b[0]) || compare(a[0], b[0])));
     }
     return json;
   }

@@ -49,7 +49,8 @@ function spfText(report: SpfReport, paint: Painter, options: { trace: boolean })
   // RFC 7208 §2.4: with a null reverse path the MAIL FROM identity is postmaster@<HELO>.
   if (report.mailFrom === '') lines.splice(1, 0, '  null reverse path (<>): the identity is postmaster at the HELO name (RFC 7208 §2.4)');
   if (options.trace && verification.trace !== undefined) lines.push('  trace:', ...traceLines(verification.trace, 4));
-  if (verification.helo !== undefined && verification.helo.identity === 'helo' && report.mailFrom !== '') {
+  // The HELO identity is shown when a HELO name was given and is not already the identity checked above.
+  if (verification.helo !== undefined && report.helo !== '' && report.mailFrom !== '') {
     lines.push(...outcomeLines(verification.helo, report.ip, paint));
     if (options.trace && verification.helo.trace !== undefined) lines.push('  trace:', ...traceLines(verification.helo.trace, 4));
   }

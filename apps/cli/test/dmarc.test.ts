@@ -1,0 +1,101 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { authgate, ensureBuilt } from './helpers/binary.js';
+import { DMARC_ZONE } from './helpers/fixtures.js';
+
+beforeAll(ensureBuilt);
+
+const dmarc = async (domain: string, ...flags: string[]) => {
+  const run = await authgate(['dmarc', '--zone', DMARC_ZONE, '--json', ...flags, domain]);
+  expect(run.code).toBe(0);
+  return JSON.parse(run.stdout);
+};
+
+describe('authgate dmarc', () => {
+  test('text: the record, where it applies, the policy, reports and lookups', async () => {
+    const run = await authgate(['dmarc', '--zone', DMARC_ZONE, 'www.example.com']);
+    expect(run).toEqual({
+      code: 0,
+      stderr: '',
+      stdout: [
+        '_dmarc.example.com: v=DMARC1; p=reject; sp=quarantine; rua=mailto:dmarc-reports@example.com',
+        '  applies to www.example.com: the Organizational Domain\'s record',
+        '  Organizational Domain: example.com',
+        'Policy for www.example.com: quarantine (from sp=)',
+        '  p=reject, subdomains sp=quarantine, non-existent subdomains np=quarantine',
+        '  alignment: DKIM relaxed, SPF relaxed',
+        'Reports:',
+        '  aggregate (rua): mailto:dmarc-reports@example.com',
+        '  failure (ruf): none requested',
+        'Lookups:',
+        '  _dmarc.www.example.com TXT: none',
+        '  _dmarc.example.com TXT: record',
+        '  _dmarc.com TXT: none',
+        '',
+      ].join('\n'),
+    });
+  });
+
+  test('--json: the documented keys', async () => {
+    const json = await dmarc('example.com');
+    expect(json).toEqual({
+      domain: 'example.com',
+      mode: 'rfc9989',
+      result: 'found',
+      policyDomain: 'example.com',
+      source: 'author',
+      record: 'v=DMARC1; p=reject; sp=quarantine; rua=mailto:dmarc-reports@example.com',
+      organizationalDomain: 'example.com',
+      policy: 'reject',
+      policySource: 'p',
+      policies: { p: 'reject', sp: 'quarantine', np: 'quarantine' },
+      alignment: { dkim: 'relaxed', spf: 'relaxed' },
+      testing: false,
+      rua: ['mailto:dmarc-reports@example.com'],
+      ruf: [],
+      reportDestinations: [{ uri: 'mailto:dmarc-reports@example.com', host: 'example.com', external: false }],
+      queries: [{ name: '_dmarc.example.com', outcome: 'record' }, { name: '_dmarc.com', outcome: 'none' }],
+      warnings: [],
+    });
+  });
+
+  test.for([
+    ['example.com', 'found', 'reject', []],
+    ['www.example.com', 'found', 'quarantine', []],
+    ['gone.example.com', 'found', 'quarantine', []],
+    ['monitor.example', 'found', 'none', ['p=none: monitoring only', 'no rua: no aggregate reports']],
+    ['outsourced.example', 'found', 'quarantine', []],
+    ['forgetful.example', 'found', 'quarantine', ['reports.example.net has not agreed to receive reports for forgetful.example']],
+    ['testing.example', 'found', 'reject', ['t=y: testing mode']],
+    ['typo.example', 'found', 'none', ['p=rejct', 'read as p=none because rua is valid']],
+    ['broken.example', 'permerror', undefined, []],
+    ['twice.example', 'none', undefined, ['2 DMARC records, all discarded']],
+    ['nothing.example', 'none', undefined, []],
+    ['timeout.example', 'temperror', undefined, ['Organizational Domain unknown']],
+  ] as const)('%s: %s, policy %s', async ([domain, result, policy, warnings]) => {
+    const json = await dmarc(domain);
+    expect(json.result).toBe(result);
+    expect(json.policy).toBe(policy);
+    for (const warning of warnings) expect(json.warnings.join('\n')).toContain(warning);
+    if (warnings.length === 0) expect(json.warnings).toEqual([]);
+  });
+
+  test('an external destination that agreed (RFC 9990 §4) is marked authorized', async () => {
+    const json = await dmarc('outsourced.example');
+    expect(json.reportDestinations).toEqual([{ uri: 'mailto:reports@reports.example.net', host: 'reports.example.net', external: true, consent: 'authorized' }]);
+  });
+
+  test('an IDN is asked as its A-label', async () => {
+    const json = await dmarc('bücher.example');
+    expect(json.domain).toBe('xn--bcher-kva.example');
+  });
+
+  test('--dmarc-mode rfc7489 finds the record by the public suffix list', async () => {
+    const json = await dmarc('www.example.com', '--dmarc-mode', 'rfc7489');
+    expect(json).toMatchObject({ mode: 'rfc7489', result: 'found', policyDomain: 'example.com', policy: 'quarantine' });
+  });
+
+  test.for([['not a domain'], ['a..b'], ['-'], ['x'.repeat(64) + '.example']])('refuses %j with exit 2', async ([domain]) => {
+    const run = await authgate(['dmarc', '--zone', DMARC_ZONE, domain]);
+    expect(run).toEqual({ code: 2, stdout: '', stderr: `authgate: not a domain name: ${JSON.stringify(domain)}\n` });
+  });
+});
