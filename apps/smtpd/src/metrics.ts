@@ -1,0 +1,108 @@
+import { DnsError, type Resolver } from 'authgate';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/**
+ * The filter's Prometheus metrics, in a registry of its own (so that several filters in one
+ * process, as in the tests, do not collide).
+ */
+export class FilterMetrics {
+  readonly registry = new Registry();
+  readonly connections: Gauge;
+  readonly connectionsTotal: Counter;
+  readonly mailFrom: Counter;
+  readonly recipients: Counter;
+  readonly messages: Counter;
+  readonly messageBytes: Histogram;
+  readonly relaySeconds: Histogram;
+  readonly dnsQueries: Counter;
+  readonly dnsSeconds: Histogram;
+  readonly reloads: Counter;
+
+  constructor(options: { defaultMetrics?: boolean } = {}) {
+    const registers = [this.registry];
+    this.connections = new Gauge({ name: 'authgate_smtpd_connections', help: 'Open client connections.', registers });
+    this.connectionsTotal = new Counter({
+      name: 'authgate_smtpd_connections_total',
+      help: 'Client connections by outcome: accepted, or refused (limit, proxy).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.mailFrom = new Counter({
+      name: 'authgate_smtpd_mail_from_total',
+      help: 'MAIL FROM commands by SPF result and action.',
+      labelNames: ['spf', 'action'],
+      registers,
+    });
+    this.recipients = new Counter({
+      name: 'authgate_smtpd_recipients_total',
+      help: 'RCPT TO commands by outcome.',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.messages = new Counter({
+      name: 'authgate_smtpd_messages_total',
+      help: 'Messages at the end of DATA by verdict and action.',
+      labelNames: ['spf', 'dkim', 'dmarc', 'action'],
+      registers,
+    });
+    this.messageBytes = new Histogram({
+      name: 'authgate_smtpd_message_size_bytes',
+      help: 'Size of received messages.',
+      buckets: [4_096, 16_384, 65_536, 262_144, 1_048_576, 4_194_304, 16_777_216, 67_108_864],
+      registers,
+    });
+    this.relaySeconds = new Histogram({
+      name: 'authgate_smtpd_relay_duration_seconds',
+      help: 'From DATA to the downstream server\'s final reply, by outcome.',
+      labelNames: ['outcome'],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+      registers,
+    });
+    this.dnsQueries = new Counter({
+      name: 'authgate_smtpd_dns_queries_total',
+      help: 'DNS queries by record type and outcome.',
+      labelNames: ['type', 'outcome'],
+      registers,
+    });
+    this.dnsSeconds = new Histogram({
+      name: 'authgate_smtpd_dns_query_duration_seconds',
+      help: 'DNS query latency by record type.',
+      labelNames: ['type'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    });
+    this.reloads = new Counter({
+      name: 'authgate_smtpd_config_reloads_total',
+      help: 'Configuration reloads (SIGHUP) by outcome.',
+      labelNames: ['outcome'],
+      registers,
+    });
+    if (options.defaultMetrics === true) collectDefaultMetrics({ register: this.registry, prefix: 'authgate_smtpd_' });
+  }
+
+  /** A resolver that counts and times every query it passes to `inner`. */
+  instrument(inner: Resolver): Resolver {
+    const timed = <T>(type: string, query: () => Promise<T>): Promise<T> => {
+      const stop = this.dnsSeconds.startTimer({ type });
+      return query().then(
+        (answer) => {
+          stop();
+          this.dnsQueries.inc({ type, outcome: 'ok' });
+          return answer;
+        },
+        (error: unknown) => {
+          stop();
+          this.dnsQueries.inc({ type, outcome: error instanceof DnsError ? error.code.toLowerCase() : 'error' });
+          throw error;
+        },
+      );
+    };
+    return {
+      txt: (name) => timed('TXT', () => inner.txt(name)),
+      a: (name) => timed('A', () => inner.a(name)),
+      aaaa: (name) => timed('AAAA', () => inner.aaaa(name)),
+      mx: (name) => timed('MX', () => inner.mx(name)),
+      ptr: (ip) => timed('PTR', () => inner.ptr(ip)),
+    };
+  }
+}

@@ -1,0 +1,94 @@
+import type { RelayConfig } from '../config/schema.js';
+import { DownstreamConnection } from './downstream.js';
+
+interface Idle {
+  connection: DownstreamConnection;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Reuses downstream sessions between transactions (RFC 5321 §4.1.4: a session may carry any
+ * number of transactions), saving the connect, EHLO and STARTTLS round trips of each message.
+ * Only sessions that ended their last transaction cleanly come back; each is used for at most
+ * `maxMessagesPerConnection` transactions and idles at most `idleTimeout`.
+ *
+ * Sessions that carry XCLIENT are never pooled: XCLIENT binds a session to one client
+ * (see `Relay`).
+ */
+export class DownstreamPool {
+  readonly #idle: Idle[] = [];
+  #config: RelayConfig;
+  #closed = false;
+  /** Sessions opened in total, for tests and metrics. */
+  opened = 0;
+
+  constructor(config: RelayConfig) {
+    this.#config = config;
+  }
+
+  /** Applies a reloaded configuration: idle sessions made with the old one are closed. */
+  reconfigure(config: RelayConfig): void {
+    this.#config = config;
+    this.drainIdle();
+  }
+
+  get idleCount(): number {
+    return this.#idle.length;
+  }
+
+  get config(): RelayConfig {
+    return this.#config;
+  }
+
+  /** An idle session that is still up, or a new one. Rejects with `RelayError` when none can be had. */
+  async acquire(): Promise<DownstreamConnection> {
+    for (let idle = this.#idle.pop(); idle !== undefined; idle = this.#idle.pop()) {
+      clearTimeout(idle.timer);
+      if (idle.connection.usable) return idle.connection;
+    }
+    return this.open();
+  }
+
+  async open(): Promise<DownstreamConnection> {
+    this.opened++;
+    return DownstreamConnection.open(this.#config);
+  }
+
+  /** Takes a session back after a transaction that ended cleanly (a final reply, or a successful RSET). */
+  release(connection: DownstreamConnection): void {
+    const reusable =
+      !this.#closed &&
+      connection.usable &&
+      connection.transactions < this.#config.maxMessagesPerConnection &&
+      this.#idle.length < this.#config.maxIdle;
+    if (!reusable) {
+      connection.quit();
+      return;
+    }
+    const idle: Idle = {
+      connection,
+      timer: setTimeout(() => this.#expire(idle), this.#config.idleTimeout),
+    };
+    idle.timer.unref();
+    this.#idle.push(idle);
+  }
+
+  /** Closes the idle sessions (sessions in use are closed by their transactions). */
+  drainIdle(): void {
+    for (const idle of this.#idle.splice(0)) {
+      clearTimeout(idle.timer);
+      idle.connection.quit();
+    }
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.drainIdle();
+  }
+
+  #expire(idle: Idle): void {
+    const index = this.#idle.indexOf(idle);
+    if (index !== -1) this.#idle.splice(index, 1);
+    idle.connection.quit();
+  }
+}

@@ -1,0 +1,241 @@
+import { domainToASCII } from 'node:url';
+import type { RelayConfig } from '../config/schema.js';
+import { replies, type Reply } from '../reply.js';
+import { proxyAttributes, type ClientIdentity } from './client-identity.js';
+import { DownstreamConnection, RelayError } from './downstream.js';
+import { DownstreamPool } from './pool.js';
+
+/** What the client asked for in its MAIL command that the downstream must hear too. */
+export interface MailParameters {
+  /** RFC 6152: BODY=8BITMIME. */
+  eightBitMime: boolean;
+  /** RFC 6531 §3.4: SMTPUTF8. */
+  smtpUtf8: boolean;
+  /** RFC 1870: the declared SIZE. */
+  size?: number;
+}
+
+export type Outcome<T> = { ok: true; value: T } | { ok: false; reply: Reply; error?: RelayError };
+
+/** RFC 5321 §4.5.3.1.4: stay well under the 512-octet command line of a strict server. */
+const MAX_ATTRIBUTE_LINE = 400;
+
+/**
+ * Opens downstream transactions for the filter's clients. With XCLIENT the downstream session is
+ * bound to the client session (`ClientBinding`), since XCLIENT makes it that client's for good;
+ * otherwise sessions come from a shared pool.
+ */
+export class Relay {
+  readonly pool: DownstreamPool;
+
+  constructor(config: RelayConfig) {
+    this.pool = new DownstreamPool(config);
+  }
+
+  get config(): RelayConfig {
+    return this.pool.config;
+  }
+
+  /**
+   * Starts a transaction: a session (reused when possible), XFORWARD when configured, then MAIL.
+   * A refusal of MAIL by the downstream comes back as `{ ok: false, reply }` to pass on.
+   */
+  async begin(client: ClientIdentity, binding: ClientBinding, from: string, parameters: MailParameters): Promise<Outcome<RelayTransaction>> {
+    let connection: DownstreamConnection;
+    try {
+      connection = this.config.xclient ? await binding.connection(this, client) : await this.pool.acquire();
+    } catch (error) {
+      return failure(error);
+    }
+    const transaction = new RelayTransaction(this, connection, binding);
+    try {
+      if (this.config.xforward) await sendAttributes(connection, 'XFORWARD', client);
+      const mail = await connection.command(mailCommand(connection, from, parameters));
+      connection.transactions++;
+      if (mail.code !== 250) {
+        transaction.settle();
+        return { ok: false, reply: mail };
+      }
+      return { ok: true, value: transaction };
+    } catch (error) {
+      transaction.abandon();
+      return failure(error);
+    }
+  }
+
+  close(): void {
+    this.pool.close();
+  }
+}
+
+/**
+ * The downstream session an XCLIENT-configured filter keeps for one client session: opened at the
+ * first transaction, told who the client is, reused by its later transactions, closed with it.
+ */
+export class ClientBinding {
+  #connection: DownstreamConnection | undefined;
+  #helo: string | undefined;
+
+  async connection(relay: Relay, client: ClientIdentity): Promise<DownstreamConnection> {
+    if (this.#connection?.usable === true && this.#helo === client.helo) return this.#connection;
+    this.#connection?.quit();
+    const connection = await relay.pool.open();
+    this.#connection = connection;
+    this.#helo = client.helo;
+    try {
+      await sendAttributes(connection, 'XCLIENT', client);
+    } catch (error) {
+      this.forget(connection);
+      throw error;
+    }
+    return connection;
+  }
+
+  /** Called when a bound session can no longer be trusted to be clean. */
+  forget(connection: DownstreamConnection): void {
+    if (this.#connection === connection) this.#connection = undefined;
+    connection.close();
+  }
+
+  close(): void {
+    this.#connection?.quit();
+    this.#connection = undefined;
+  }
+
+  owns(connection: DownstreamConnection): boolean {
+    return this.#connection === connection;
+  }
+}
+
+/** One downstream transaction, driven command by command by the client's. */
+export class RelayTransaction {
+  readonly #relay: Relay;
+  readonly #connection: DownstreamConnection;
+  readonly #binding: ClientBinding;
+  #settled = false;
+  /** Recipients the downstream accepted. */
+  readonly accepted: string[] = [];
+
+  constructor(relay: Relay, connection: DownstreamConnection, binding: ClientBinding) {
+    this.#relay = relay;
+    this.#connection = connection;
+    this.#binding = binding;
+  }
+
+  get settled(): boolean {
+    return this.#settled;
+  }
+
+  /** RCPT TO; the reply (2xx, 4xx or 5xx) is the downstream's. */
+  async rcpt(address: string, smtpUtf8: boolean): Promise<Outcome<Reply>> {
+    try {
+      const reply = await this.#connection.command(`RCPT TO:<${envelopeAddress(address, smtpUtf8)}>`);
+      if (reply.code === 250 || reply.code === 251) this.accepted.push(address);
+      return { ok: true, value: reply };
+    } catch (error) {
+      this.abandon();
+      return failure(error);
+    }
+  }
+
+  /**
+   * DATA and the message; resolves to the downstream's final reply. Once this returns a reply the
+   * transaction is over, whatever the reply (RFC 5321 §4.1.1.4).
+   */
+  async data(message: AsyncIterable<Buffer>): Promise<Outcome<Reply>> {
+    try {
+      const reply = await this.#connection.data(message);
+      this.settle();
+      return { ok: true, value: reply };
+    } catch (error) {
+      this.abandon();
+      return failure(error);
+    }
+  }
+
+  /** Ends the transaction without a message (our policy refused it, or the client left): RSET. */
+  async abort(): Promise<void> {
+    if (this.#settled) return;
+    this.#settled = true;
+    if (await this.#connection.reset()) this.#return();
+    else this.#drop();
+  }
+
+  /** The transaction ended with a final reply: the session is clean. */
+  settle(): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#return();
+  }
+
+  /** The session is in an unknown state: never reuse it. */
+  abandon(): void {
+    this.#settled = true;
+    this.#drop();
+  }
+
+  #return(): void {
+    if (!this.#binding.owns(this.#connection)) this.#relay.pool.release(this.#connection);
+  }
+
+  #drop(): void {
+    if (this.#binding.owns(this.#connection)) this.#binding.forget(this.#connection);
+    else this.#connection.close();
+  }
+}
+
+async function sendAttributes(connection: DownstreamConnection, verb: 'XCLIENT' | 'XFORWARD', client: ClientIdentity): Promise<void> {
+  const announced = connection.extensions.get(verb);
+  if (announced === undefined) throw new RelayError('downstream-unavailable', `downstream does not offer ${verb} (check smtpd_authorized_${verb.toLowerCase()}_hosts)`);
+  for (const line of attributeLines(verb, proxyAttributes(client, announced, verb === 'XFORWARD'))) {
+    const reply = await connection.command(line);
+    // Postfix XCLIENT_README: XCLIENT restarts the session with a new 220 greeting; EHLO again.
+    if (verb === 'XCLIENT' && reply.code === 220) {
+      const ehlo = await connection.ehlo();
+      if (ehlo.code !== 250) throw new RelayError('downstream-unavailable', `EHLO after XCLIENT refused: ${ehlo.code} ${ehlo.text}`);
+    } else if (reply.code !== 250) {
+      throw new RelayError('downstream-unavailable', `${verb} refused: ${reply.code} ${reply.text}`);
+    }
+  }
+}
+
+function attributeLines(verb: string, attributes: string[]): string[] {
+  const lines: string[] = [];
+  let line = verb;
+  for (const attribute of attributes) {
+    if (line !== verb && line.length + attribute.length + 1 > MAX_ATTRIBUTE_LINE) {
+      lines.push(line);
+      line = verb;
+    }
+    line += ` ${attribute}`;
+  }
+  if (line !== verb) lines.push(line);
+  return lines;
+}
+
+function mailCommand(connection: DownstreamConnection, from: string, parameters: MailParameters): string {
+  const extensions = connection.extensions;
+  const args: string[] = [];
+  if (parameters.eightBitMime && extensions.has('8BITMIME')) args.push('BODY=8BITMIME');
+  if (parameters.smtpUtf8 && extensions.has('SMTPUTF8')) args.push('SMTPUTF8');
+  if (parameters.size !== undefined && extensions.has('SIZE')) args.push(`SIZE=${parameters.size}`);
+  const address = envelopeAddress(from, parameters.smtpUtf8 && extensions.has('SMTPUTF8'));
+  return `MAIL FROM:<${address}>${args.map((arg) => ` ${arg}`).join('')}`;
+}
+
+/**
+ * smtp-server hands addresses over with their domain in U-labels. Without SMTPUTF8 the downstream
+ * must get A-labels (RFC 5321 §2.3.5 with RFC 5890), which is also what the client sent.
+ */
+export function envelopeAddress(address: string, smtpUtf8: boolean): string {
+  const at = address.lastIndexOf('@');
+  if (smtpUtf8 || at === -1 || address.startsWith('[', at + 1)) return address;
+  const ascii = domainToASCII(address.slice(at + 1));
+  return ascii === '' ? address : `${address.slice(0, at)}@${ascii}`;
+}
+
+function failure<T>(error: unknown): Outcome<T> {
+  if (!(error instanceof RelayError)) throw error;
+  const reply = error.code === 'downstream-timeout' ? replies.downstreamTimeout() : error.code === 'downstream-lost' ? replies.downstreamLost() : replies.downstreamUnavailable();
+  return { ok: false, reply, error };
+}

@@ -1,0 +1,221 @@
+import net, { type AddressInfo } from 'node:net';
+import type { Resolver } from 'authgate';
+import type { FilterConfig, ListenConfig } from '../config/schema.js';
+import { HttpEndpoint, type Health } from '../http-endpoint.js';
+import { createLogger, type Logger } from '../logging.js';
+import { FilterMetrics } from '../metrics.js';
+import { NetworkList } from '../net/network-list.js';
+import { readProxyHeader } from '../proxy/accept.js';
+import { Relay } from '../relay/relay.js';
+import { ConnectionLimits } from './connection-limits.js';
+import { SessionHandlers } from './handlers.js';
+import { compileSettings, type Runtime, type Settings } from './runtime.js';
+import { limitOptions, smtpOptions, tlsOptions } from './smtp-options.js';
+import { FilterSmtpServer } from './smtp-server.js';
+
+export interface FilterServerOptions {
+  /** A valid configuration (see `loadConfig` / `validateConfig`). */
+  config: FilterConfig;
+  /** Where SPF, DKIM and DMARC ask DNS (and PTR names for the Received field come from). */
+  resolver: Resolver;
+  /** The clock, ms since the epoch. */
+  now?: () => number;
+  logger?: Logger;
+}
+
+export interface FilterServer {
+  /** Binds every listener (and the metrics endpoint); resolves once all accept connections. */
+  listen(): Promise<void>;
+  /** SIGTERM: stop accepting, let open transactions finish within `timeoutMs`, then close the rest. True when nothing had to be cut. */
+  drain(timeoutMs?: number): Promise<boolean>;
+  /** Closes everything now (sessions get 421). */
+  close(): Promise<void>;
+  /** SIGHUP: applies a validated configuration to new commands and connections; existing sessions stay. */
+  reload(config: FilterConfig): void;
+  /** The bound SMTP listeners, in `config.listen` order. */
+  readonly smtpAddresses: AddressInfo[];
+  readonly metricsAddress: AddressInfo | undefined;
+  readonly metrics: FilterMetrics;
+  readonly config: FilterConfig;
+  readonly logger: Logger;
+}
+
+/**
+ * The inbound filter: verifies SPF/DKIM/DMARC with `authgate`, stamps Authentication-Results,
+ * and relays to the downstream server, answering its client only with what the downstream
+ * answered.
+ */
+export function createFilterServer(options: FilterServerOptions): FilterServer {
+  return new Filter(options);
+}
+
+class Filter implements FilterServer {
+  readonly metrics = new FilterMetrics({ defaultMetrics: true });
+  readonly logger: Logger;
+  readonly #smtp: FilterSmtpServer;
+  readonly #handlers: SessionHandlers;
+  readonly #relay: Relay;
+  readonly #listeners: net.Server[] = [];
+  readonly #http: HttpEndpoint;
+  #settings: Settings;
+  #trustedProxies: NetworkList;
+  #state: Health['status'] = 'starting';
+  #pendingProxy = 0;
+  #listenersClosed: Promise<void> = Promise.resolve();
+  smtpAddresses: AddressInfo[] = [];
+  metricsAddress: AddressInfo | undefined;
+
+  constructor(options: FilterServerOptions) {
+    this.#settings = compileSettings(options.config);
+    this.#trustedProxies = new NetworkList(options.config.proxy.trusted);
+    this.logger = options.logger ?? createLogger(options.config.log.level);
+    this.#relay = new Relay(options.config.relay);
+    const resolver = this.metrics.instrument(options.resolver);
+    const runtime: Runtime = {
+      settings: () => this.#settings,
+      relay: this.#relay,
+      resolver,
+      metrics: this.metrics,
+      logger: this.logger,
+      now: options.now ?? Date.now,
+      limits: new ConnectionLimits(),
+    };
+    this.#handlers = new SessionHandlers(runtime);
+    this.#smtp = new FilterSmtpServer({
+      ...smtpOptions(options.config, resolver),
+      onConnect: (session, callback) => this.#handlers.onConnect(session, callback),
+      onMailFrom: (address, session, callback) => this.#handlers.onMailFrom(address, session, callback),
+      onRcptTo: (address, session, callback) => this.#handlers.onRcptTo(address, session, callback),
+      onData: (stream, session, callback) => this.#handlers.onData(stream, session, callback),
+      onClose: (session) => this.#handlers.onClose(session),
+    });
+    this.#smtp.on('error', (error: Error) => this.logger.debug({ event: 'session-error', err: error }, 'client session error'));
+    this.#http = new HttpEndpoint(this.metrics, () => ({ status: this.#state, connections: this.#smtp.connections.size }));
+  }
+
+  get config(): FilterConfig {
+    return this.#settings.config;
+  }
+
+  async listen(): Promise<void> {
+    for (const listen of this.config.listen) {
+      const server = net.createServer((socket) => this.#onSocket(socket, listen));
+      this.#listeners.push(server);
+      this.smtpAddresses.push(await bind(server, listen));
+    }
+    const metricsListen = this.config.metrics.listen;
+    if (metricsListen !== undefined) this.metricsAddress = await this.#http.listen(metricsListen);
+    this.#state = 'ok';
+    this.logger.info({ event: 'listening', smtp: this.smtpAddresses, metrics: this.metricsAddress, relay: `${this.config.relay.host}:${this.config.relay.port}` }, 'authgate-smtpd listening');
+  }
+
+  reload(config: FilterConfig): void {
+    const previous = this.config;
+    this.#settings = compileSettings(config);
+    this.#trustedProxies = new NetworkList(config.proxy.trusted);
+    this.#relay.pool.reconfigure(config.relay);
+    const limits = limitOptions(config);
+    Object.assign(this.#smtp.options, limits, { disabledCommands: ['AUTH', ...(config.tls.starttls === 'off' ? ['STARTTLS'] : [])] });
+    this.#smtp.setTimeouts(limits.socketTimeout!, limits.dataTimeout);
+    const tls = tlsOptions(config);
+    if (tls.cert !== undefined) this.#smtp.updateSecureContext(tls);
+    this.logger.level = config.log.level;
+    const restartNeeded = JSON.stringify(previous.listen) !== JSON.stringify(config.listen) || JSON.stringify(previous.metrics) !== JSON.stringify(config.metrics);
+    this.logger.info({ event: 'reloaded', restartNeeded }, restartNeeded ? 'configuration reloaded; listen addresses change only on restart' : 'configuration reloaded');
+  }
+
+  async drain(timeoutMs = this.config.shutdown.drainTimeout): Promise<boolean> {
+    this.#state = 'draining';
+    this.logger.info({ event: 'draining', connections: this.#smtp.connections.size, timeoutMs }, 'draining: no new connections, finishing open transactions');
+    await this.#stopListening();
+    this.#smtp.drain();
+    const drained = await waitFor(() => this.#smtp.connections.size === 0, timeoutMs);
+    await this.#shutdown();
+    return drained;
+  }
+
+  async close(): Promise<void> {
+    this.#state = 'draining';
+    await this.#stopListening();
+    this.#smtp.drain();
+    await this.#shutdown();
+  }
+
+  async #shutdown(): Promise<void> {
+    for (const connection of this.#smtp.connections) {
+      connection.send(421, '4.3.2 Service shutting down');
+    }
+    await waitFor(() => this.#smtp.connections.size === 0, 2_000);
+    this.#relay.close();
+    await this.#http.close();
+    await Promise.race([this.#listenersClosed, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
+    this.logger.info({ event: 'stopped', cut: this.#smtp.connections.size }, 'authgate-smtpd stopped');
+  }
+
+  /** Stops accepting at once; the returned promise settles when the last accepted socket is gone. */
+  #stopListening(): Promise<void> {
+    const closed = this.#listeners.splice(0).map((server) => new Promise<void>((resolve) => server.close(() => resolve())));
+    const all = Promise.all(closed).then(() => undefined);
+    this.#listenersClosed = this.#listenersClosed.then(() => all);
+    return Promise.resolve();
+  }
+
+  #onSocket(socket: net.Socket, listen: ListenConfig): void {
+    if (!listen.proxyProtocol) {
+      this.#smtp.accept(socket);
+      return;
+    }
+    socket.on('error', () => undefined);
+    const peer = socket.remoteAddress ?? '';
+    if (!this.#trustedProxies.has(peer) || this.#pendingProxy >= this.config.limits.maxConnections) {
+      const outcome = this.#trustedProxies.has(peer) ? 'refused_limit' : 'refused_proxy';
+      this.metrics.connectionsTotal.inc({ outcome });
+      this.logger.warn({ event: 'proxy-refused', peer, outcome }, 'connection on a PROXY listener refused');
+      socket.destroy();
+      return;
+    }
+    this.#pendingProxy++;
+    readProxyHeader(socket, this.config.proxy.timeout).then((outcome) => {
+      this.#pendingProxy--;
+      if (!outcome.ok) {
+        this.metrics.connectionsTotal.inc({ outcome: 'refused_proxy' });
+        this.logger.warn({ event: 'proxy-refused', peer, problem: outcome.problem }, 'bad PROXY header');
+        socket.destroy();
+        return;
+      }
+      const destination = outcome.header.destination;
+      this.#smtp.accept(socket, {
+        remoteAddress: outcome.remoteAddress,
+        remotePort: outcome.remotePort,
+        ...(destination !== undefined && { localAddress: destination.address, localPort: destination.port }),
+      });
+    });
+  }
+}
+
+function bind(server: net.Server, listen: ListenConfig): Promise<AddressInfo> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(listen.port, listen.host, () => {
+      server.off('error', reject);
+      resolve(server.address() as AddressInfo);
+    });
+  });
+}
+
+/** Resolves true once `condition` holds, false after `timeoutMs`. */
+function waitFor(condition: () => boolean, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (condition()) return resolve(true);
+    const deadline = Date.now() + timeoutMs;
+    const timer = setInterval(() => {
+      if (condition()) {
+        clearInterval(timer);
+        resolve(true);
+      } else if (Date.now() >= deadline) {
+        clearInterval(timer);
+        resolve(false);
+      }
+    }, 50);
+  });
+}

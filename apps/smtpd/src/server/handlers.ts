@@ -1,0 +1,215 @@
+import { verifySpf, type SpfVerification } from 'authgate';
+import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
+import type { Decision } from '../policy.js';
+import { replies, SmtpReplyError, type Reply } from '../reply.js';
+import type { ClientIdentity } from '../relay/client-identity.js';
+import { ClientBinding, envelopeAddress, type Outcome, type RelayTransaction } from '../relay/relay.js';
+import { receiveMessage } from './data.js';
+import { actionOf, baseRecord, clientSummary, hostnameOf, replyText, spfSummary, type TransactionRecord } from './record.js';
+import type { Runtime, SessionState, Transaction } from './runtime.js';
+
+type Callback = (error?: Error | null) => void;
+
+/**
+ * The smtp-server callbacks of the filter: admission at connect, SPF and the downstream MAIL at
+ * MAIL FROM, the relay check and the downstream RCPT at RCPT TO, the whole message at DATA.
+ * Every reply the filter makes itself comes from `replies`; every downstream reply is passed on.
+ */
+export class SessionHandlers {
+  readonly #runtime: Runtime;
+  readonly #sessions = new Map<string, SessionState>();
+
+  constructor(runtime: Runtime) {
+    this.#runtime = runtime;
+  }
+
+  get openSessions(): number {
+    return this.#sessions.size;
+  }
+
+  onConnect(session: SMTPServerSession, callback: Callback): void {
+    const { limits, metrics, logger } = this.#runtime;
+    const limit = this.#runtime.settings().config.limits.maxConnectionsPerIp;
+    if (!limits.admit(session.id, session.remoteAddress, limit)) {
+      metrics.connectionsTotal.inc({ outcome: 'refused_per_ip' });
+      logger.warn({ event: 'connection-refused', session: session.id, ip: session.remoteAddress, limit }, 'too many connections from one address');
+      callback(new SmtpReplyError(replies.tooManyConnectionsFromIp(session.remoteAddress)));
+      return;
+    }
+    this.#sessions.set(session.id, { binding: new ClientBinding(), transactions: 0 });
+    metrics.connectionsTotal.inc({ outcome: 'accepted' });
+    metrics.connections.inc();
+    logger.debug({ event: 'connect', session: session.id, client: clientSummary(session) }, 'client connected');
+    callback();
+  }
+
+  onClose(session: SMTPServerSession): void {
+    const state = this.#sessions.get(session.id);
+    this.#runtime.limits.release(session.id, session.remoteAddress);
+    if (state === undefined) return;
+    this.#sessions.delete(session.id);
+    this.#runtime.metrics.connections.dec();
+    if (state.transaction !== undefined) this.#abandon(session, state.transaction, 'client closed the connection');
+    state.binding.close();
+  }
+
+  onMailFrom(address: SMTPServerAddress, session: SMTPServerSession, callback: Callback): void {
+    this.#mailFrom(address, session).then((reply) => callback(reply === undefined ? null : new SmtpReplyError(reply)), (error) => this.#internal(error, session, callback));
+  }
+
+  onRcptTo(address: SMTPServerAddress, session: SMTPServerSession, callback: Callback): void {
+    this.#rcptTo(address, session).then((reply) => callback(reply === undefined ? null : new SmtpReplyError(reply)), (error) => this.#internal(error, session, callback));
+  }
+
+  onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (error?: Error | null, message?: string) => void): void {
+    const state = this.#sessions.get(session.id);
+    const transaction = state?.transaction;
+    if (state === undefined || transaction === undefined) {
+      stream.resume();
+      callback(new SmtpReplyError(replies.localError()));
+      return;
+    }
+    state.transaction = undefined;
+    receiveMessage(this.#runtime, stream, session, transaction).then(
+      (reply) => callback(reply.code < 400 ? null : new SmtpReplyError(reply), reply.code < 400 ? reply.text : undefined),
+      (error) => this.#internal(error, session, callback),
+    );
+  }
+
+  async #mailFrom(address: SMTPServerAddress, session: SMTPServerSession): Promise<Reply | undefined> {
+    const state = this.#state(session);
+    const { config, policy } = this.#runtime.settings();
+    if (state.transaction !== undefined) this.#abandon(session, state.transaction, 'new MAIL FROM (RSET)');
+    state.transaction = undefined;
+    // RFC 3207 §4: a server may refuse transactions until the client has said STARTTLS.
+    if (config.tls.starttls === 'required' && !session.secure) return replies.tlsRequired();
+    const started = this.#runtime.now();
+    const from = envelopeAddress(address.address, false);
+    const smtpUtf8 = session.envelope.smtpUtf8 === true;
+    const client = clientIdentity(session);
+    const mailParameters = { eightBitMime: session.envelope.bodyType === '8bitmime', smtpUtf8, ...sizeOf(address) };
+    const begun = this.#runtime.relay.begin(client, state.binding, address.address, mailParameters);
+    const spf = await this.#checkSpf(session, from);
+    const spfMs = this.#runtime.now() - started;
+    const decision = policy.atMailFrom(spf, session.remoteAddress);
+    this.#runtime.metrics.mailFrom.inc({ spf: spf.result, action: decision.action });
+    const relay = await begun;
+    const id = `${session.id}.${++state.transactions}`;
+    if (decision.action === 'reject' || decision.action === 'defer') {
+      if (relay.ok) void relay.value.abort();
+      this.#logRefusedMail(session, id, from, spf, decision, decision.reply, spfMs);
+      return decision.reply;
+    }
+    if (!relay.ok) {
+      this.#logRefusedMail(session, id, from, spf, decision, relay.reply, spfMs, relay.error);
+      return relay.reply;
+    }
+    state.transaction = newTransaction(id, started, from, smtpUtf8, spf, decision, relay.value, { spfMs, mailMs: this.#runtime.now() - started });
+    return undefined;
+  }
+
+  async #rcptTo(address: SMTPServerAddress, session: SMTPServerSession): Promise<Reply | undefined> {
+    const transaction = this.#state(session).transaction;
+    const { config } = this.#runtime.settings();
+    const metrics = this.#runtime.metrics;
+    if (transaction === undefined) return replies.localError();
+    // RFC 5321 §3.3/§7.1: accept only our own domains, never relay for others.
+    if (!isOurRecipient(address.address, config.domains)) {
+      metrics.recipients.inc({ outcome: 'relay_denied' });
+      const reply = replies.relayDenied(address.address);
+      transaction.refused.push({ address: address.address, reply });
+      return reply;
+    }
+    const outcome: Outcome<Reply> = await transaction.relay.rcpt(address.address, transaction.smtpUtf8);
+    const reply = outcome.ok ? outcome.value : outcome.reply;
+    const accepted = outcome.ok && reply.code < 300;
+    metrics.recipients.inc({ outcome: accepted ? 'accepted' : outcome.ok ? 'downstream_refused' : 'downstream_error' });
+    if (accepted) {
+      transaction.recipients.push(address.address);
+      return undefined;
+    }
+    transaction.refused.push({ address: address.address, reply });
+    return reply;
+  }
+
+  async #checkSpf(session: SMTPServerSession, mailFrom: string): Promise<SpfVerification> {
+    const { config } = this.#runtime.settings();
+    return verifySpf({
+      ip: session.remoteAddress,
+      mailFrom,
+      helo: session.hostNameAppearsAs || '',
+      resolver: this.#runtime.resolver,
+      receiver: config.authservId,
+      now: this.#runtime.now,
+      limits: { deadlineMs: config.auth.spfDeadline },
+    });
+  }
+
+  #state(session: SMTPServerSession): SessionState {
+    let state = this.#sessions.get(session.id);
+    if (state === undefined) {
+      state = { binding: new ClientBinding(), transactions: 0 };
+      this.#sessions.set(session.id, state);
+    }
+    return state;
+  }
+
+  #abandon(session: SMTPServerSession, transaction: Transaction, why: string): void {
+    void transaction.relay.abort();
+    this.#log({ ...baseRecord(session, transaction), action: 'abandoned', rule: why, reply: '' });
+  }
+
+  #logRefusedMail(session: SMTPServerSession, id: string, from: string, spf: SpfVerification, decision: Decision, reply: Reply, spfMs: number, error?: Error): void {
+    const action = decision.action === 'reject' || decision.action === 'defer' ? actionOf(decision) : reply.code >= 500 ? 'rejected' : 'deferred';
+    this.#log({
+      id, client: clientSummary(session), from, to: [], refused: [], spf: spfSummary(spf), action,
+      rule: decision.action === 'reject' || decision.action === 'defer' ? decision.rule : 'downstream-mail-from',
+      ...(decision.action !== 'reject' && decision.action !== 'defer' && { downstream: replyText(reply) }),
+      reply: replyText(reply), timings: { spfMs },
+      ...(error !== undefined && { problem: { code: 'downstream-unavailable', message: error.message } }),
+    } as TransactionRecord);
+  }
+
+  #log(record: TransactionRecord): void {
+    const level = record.action === 'failed' ? 'error' : 'info';
+    this.#runtime.logger[level]({ event: 'transaction', ...record }, `${record.action} ${record.id}`);
+  }
+
+  #internal(error: unknown, session: SMTPServerSession, callback: Callback): void {
+    this.#runtime.logger.error({ event: 'internal-error', session: session.id, err: error }, 'unexpected error; answered 451');
+    callback(new SmtpReplyError(replies.localError()));
+  }
+}
+
+function newTransaction(
+  id: string, startedAt: number, from: string, smtpUtf8: boolean, spf: SpfVerification, mailDecision: Decision,
+  relay: RelayTransaction, timings: Transaction['timings'],
+): Transaction {
+  return { id, startedAt, from, smtpUtf8, spf, mailDecision, relay, recipients: [], refused: [], timings };
+}
+
+export function clientIdentity(session: SMTPServerSession): ClientIdentity {
+  const hostname = hostnameOf(session);
+  return {
+    ip: session.remoteAddress,
+    port: session.remotePort,
+    helo: session.hostNameAppearsAs || '',
+    ...(hostname !== undefined && { hostname }),
+    proto: session.openingCommand === 'EHLO' ? 'ESMTP' : 'SMTP',
+  };
+}
+
+function sizeOf(address: SMTPServerAddress): { size?: number } {
+  const size = address.args === false ? undefined : address.args['SIZE'];
+  return typeof size === 'string' && /^\d+$/.test(size) ? { size: Number(size) } : {};
+}
+
+/** RFC 5321 §4.1.1.3: `postmaster` without a domain is always accepted (and relayed as is). */
+export function isOurRecipient(address: string, domains: readonly string[]): boolean {
+  if (address.toLowerCase() === 'postmaster') return true;
+  const at = address.lastIndexOf('@');
+  if (at === -1) return false;
+  const ascii = envelopeAddress(address, false);
+  const domain = ascii.slice(ascii.lastIndexOf('@') + 1).toLowerCase().replace(/\.$/, '');
+  return domains.includes(domain);
+}

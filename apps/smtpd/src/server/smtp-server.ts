@@ -1,0 +1,125 @@
+import type net from 'node:net';
+import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import { SMTPConnection, type SMTPConnectionOptions } from 'smtp-server/lib/smtp-connection.js';
+import { replies } from '../reply.js';
+
+const ENHANCED = /^([245])\.(\d{1,3})\.(\d{1,3})$/;
+const ENHANCED_PREFIX = /^([245]\.\d{1,3}\.\d{1,3}) ([^]*)$/;
+
+export interface FilterServerOptions extends SMTPServerOptions {
+  /** Idle time allowed while DATA streams in, in ms (the command timeout is `socketTimeout`). */
+  dataTimeout: number;
+}
+
+/**
+ * smtp-server with three changes the filter needs, made in a subclass of its connection:
+ * - replies carry the enhanced status code we choose (RFC 3463, RFC 7372) instead of one guessed
+ *   from the basic code (smtp-server maps every 550 to 5.1.1 "bad mailbox");
+ * - DATA has its own inactivity timeout;
+ * - draining: once `drain()` is called, sessions end at the first moment no transaction is open,
+ *   while transactions in flight finish (SIGTERM).
+ *
+ * Connections enter through `accept()` (the listeners and the PROXY reader are ours).
+ */
+export class FilterSmtpServer extends SMTPServer {
+  draining = false;
+  #dataTimeout: number;
+
+  constructor(options: FilterServerOptions) {
+    super(options);
+    this.#dataTimeout = options.dataTimeout;
+  }
+
+  get dataTimeout(): number {
+    return this.#dataTimeout;
+  }
+
+  /** Applies reloadable limits to new commands of every session. */
+  setTimeouts(commandTimeout: number, dataTimeout: number): void {
+    this.options.socketTimeout = commandTimeout;
+    this.#dataTimeout = dataTimeout;
+  }
+
+  /** Starts an SMTP session on an accepted socket; `options` carries the PROXY client address. */
+  accept(socket: net.Socket, options: SMTPConnectionOptions = {}): void {
+    this.connect(socket, options);
+  }
+
+  override connect(socket: net.Socket, socketOptions?: SMTPConnectionOptions | null): void {
+    const connection = new FilterConnection(this, socket, socketOptions);
+    this.connections.add(connection);
+    connection.on('error', (error: Error) => this.emit('error', error));
+    connection.on('connect', (info) => this.emit('connect', info));
+    connection.init();
+  }
+
+  /** Stops new transactions; ends every session that has none open now. */
+  drain(): void {
+    this.draining = true;
+    for (const connection of this.connections) {
+      if (connection instanceof FilterConnection) connection.endIfIdle();
+    }
+  }
+}
+
+export class FilterConnection extends SMTPConnection {
+  get #filter(): FilterSmtpServer {
+    return this._server as FilterSmtpServer;
+  }
+
+  /** An `Error` message of the form `5.7.1 text` gives its enhanced code to the reply. */
+  override send(code: number, data?: string | string[] | null, context?: string | false): void {
+    if (context === undefined && typeof data === 'string') {
+      const match = ENHANCED_PREFIX.exec(data);
+      if (match !== null && match[1]![0] === String(code)[0]) return super.send(code, match[2], match[1]);
+    }
+    super.send(code, data, context);
+  }
+
+  override _getEnhancedStatusCode(code: number, context?: string | false): string {
+    if (typeof context === 'string' && ENHANCED.test(context) && this._useEnhancedStatusCodes() && (code < 300 || code >= 400)) {
+      return context;
+    }
+    return super._getEnhancedStatusCode(code, context);
+  }
+
+  override handler_DATA(command: Buffer, callback: () => void): void {
+    super.handler_DATA(command, callback);
+    // The DATA inactivity timeout: only the duration changes, the listener stays smtp-server's.
+    if (this._parser !== false && this._parser._dataMode) this._socket.setTimeout(this.#filter.dataTimeout);
+  }
+
+  override _armTimeout(socket: net.Socket = this._socket): void {
+    const inData = this._parser !== false && this._parser._dataMode;
+    socket.setTimeout(inData ? this.#filter.dataTimeout : (this._server.options.socketTimeout ?? 300_000), () => this._onTimeout());
+  }
+
+  /** Runs after every transaction (and on RSET/EHLO): back to the command timeout; end it if draining. */
+  override _resetSession(): void {
+    super._resetSession();
+    if (this._socket !== undefined && !this._socket.destroyed) this._socket.setTimeout(this._server.options.socketTimeout ?? 300_000);
+    if (this.#filter.draining) setImmediate(() => this.endIfIdle());
+  }
+
+  override _onCommand(command: Buffer, callback?: () => void): void {
+    const verb = command.toString('latin1').trim().split(/\s+/, 1)[0]!.toUpperCase();
+    if (this.#filter.draining && !this.#inTransaction() && verb !== 'QUIT') {
+      const reply = replies.shuttingDown();
+      this.send(reply.code, reply.text, reply.enhanced);
+      return;
+    }
+    super._onCommand(command, callback);
+  }
+
+  /** Ends the session with 421 (RFC 5321 §3.8) unless a transaction is open. */
+  endIfIdle(): void {
+    if (this._closing || this._closed || this.#inTransaction() || !this._ready) return;
+    const reply = replies.shuttingDown();
+    this.send(reply.code, reply.text, reply.enhanced);
+  }
+
+  #inTransaction(): boolean {
+    const envelope = this.session.envelope as { mailFrom?: unknown } | undefined;
+    return Boolean(envelope?.mailFrom) || Boolean(this._dataStream) || this._handlerPending;
+  }
+}
