@@ -7,12 +7,7 @@ import { dmarcCommand } from './commands/dmarc.js';
 import { spfCommand } from './commands/spf.js';
 import type { CommandContext } from './context.js';
 import { CliError, EXIT, errorLine, exitCodeOf } from './errors.js';
-
-const EPILOGUE = [
-  'Exit status: 0 the check ran; 1 a verdict named by --fail-on failed;',
-  '2 a usage or input error; 70 an internal error.',
-  'Docs: apps/cli/README.md',
-].join('\n');
+import { EPILOGUE } from './options.js';
 
 /**
  * Parses `args` and runs the command. Never throws and never calls process.exit: returns the
@@ -39,7 +34,11 @@ export async function run(args: readonly string[], context: Omit<CommandContext,
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .exitProcess(false)
     .fail((message, error) => {
-      throw error ?? new CliError('usage', `${message}\nRun "authgate --help" (or "authgate <command> --help") for usage.`);
+      if (error !== undefined && error !== null) throw error;
+      // recommendCommands says only "Did you mean check?": name the word it is about.
+      const typo = args.find((arg) => !arg.startsWith('-'));
+      const text = message.startsWith('Did you mean') && typo !== undefined ? `unknown command "${typo}". ${message}` : message;
+      throw new CliError('usage', `${text}\nRun "authgate --help" (or "authgate <command> --help") for usage.`);
     });
   try {
     await parser.parseAsync();

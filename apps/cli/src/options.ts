@@ -4,6 +4,13 @@ import { CliError } from './errors.js';
 import type { Format } from './output.js';
 import type { Method } from './verdict.js';
 
+/** Closes every `--help`: the exit codes (errors.ts) and where the manual is. */
+export const EPILOGUE = [
+  'Exit status: 0 the check ran; 1 a verdict named by --fail-on failed;',
+  '2 a usage or input error; 70 an internal error.',
+  'Manual: apps/cli/README.md',
+].join('\n');
+
 /** `--json` and `--jsonl` (a batch command), or `--json` alone. */
 export function withFormatOptions<T>(yargs: Argv<T>, options: { jsonl: boolean }) {
   const json = yargs.option('json', { type: 'boolean', description: 'Print JSON (schema in the README)' });

@@ -94,7 +94,7 @@ describe('authgate dmarc', () => {
     expect(json).toMatchObject({ mode: 'rfc7489', result: 'found', policyDomain: 'example.com', policy: 'quarantine' });
   });
 
-  test.for([['not a domain'], ['a..b'], ['-'], ['x'.repeat(64) + '.example']])('refuses %j with exit 2', async ([domain]) => {
+  test.for(['not a domain', 'a..b', '-', `${'x'.repeat(64)}.example`])('refuses %j with exit 2', async (domain) => {
     const run = await authgate(['dmarc', '--zone', DMARC_ZONE, domain]);
     expect(run).toEqual({ code: 2, stdout: '', stderr: `authgate: not a domain name: ${JSON.stringify(domain)}\n` });
   });

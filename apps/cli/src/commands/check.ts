@@ -6,7 +6,7 @@ import { openDns, withDnsOptions } from '../dns-options.js';
 import { checkEnvelopeArgs, envelopeFor } from '../envelope.js';
 import { planInputs } from '../input/sources.js';
 import {
-  authservIdOf, concurrencyOf, formatOf, nowOf, withAuthservId, withBatchOptions, withFailOn, withFormatOptions, withNow,
+  EPILOGUE, authservIdOf, concurrencyOf, formatOf, nowOf, withAuthservId, withBatchOptions, withFailOn, withFormatOptions, withNow,
 } from '../options.js';
 import { Output } from '../output.js';
 import { checkPrintable, type CheckedMessage } from '../render/check.js';
@@ -27,6 +27,7 @@ function builder(yargs: Argv) {
     .option('received-spf', { type: 'boolean', description: 'Also print the Received-SPF field (text output)' });
   const all = withNow(withFailOn(withAuthservId(withBatchOptions(withFormatOptions(withDnsOptions(withEnvelope, { saveZone: true }), { jsonl: true }))), ['spf', 'dkim', 'dmarc']));
   return all
+    .epilogue(EPILOGUE)
     .example('$0 check --ip 192.0.2.1 --helo mail.example.com --mail-from alice@example.com msg.eml', 'Check one message')
     .example('$0 check --from-received ~/Maildir', 'Check a Maildir, envelopes read from each message')
     .example('$0 check --from-received --mbox --jsonl archive.mbox > results.jsonl', 'Check an mbox, one JSON line per message')

@@ -4,7 +4,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { ArgsOf, CommandContext } from '../context.js';
 import { checkDomain } from '../domain.js';
 import { CliError, EXIT } from '../errors.js';
-import { formatOf, withFormatOptions } from '../options.js';
+import { EPILOGUE, formatOf, withFormatOptions } from '../options.js';
 import { Output } from '../output.js';
 import { keygenPrintable, type KeygenResult } from '../render/keygen.js';
 
@@ -17,6 +17,7 @@ function builder(yargs: Argv) {
     .option('domain', { type: 'string', description: 'Signing domain, to print the full record name', requiresArg: true })
     .option('force', { type: 'boolean', description: 'Overwrite --out if it exists' });
   return withFormatOptions(base, { jsonl: false })
+    .epilogue(EPILOGUE)
     .example('$0 dkim keygen --selector s2026 --domain example.com', 'A 2048-bit RSA key in s2026.private, and its TXT record')
     .example('$0 dkim keygen --algorithm ed25519 --out ed.pem', 'An Ed25519 key');
 }

@@ -7,7 +7,7 @@ import { checkDomain } from '../domain.js';
 import { CliError, EXIT } from '../errors.js';
 import { fileError } from '../input/sources.js';
 import { loadMessage } from '../input/message.js';
-import { nowOf, withNow } from '../options.js';
+import { EPILOGUE, nowOf, withNow } from '../options.js';
 import { Output } from '../output.js';
 import { withLf } from '../render/text.js';
 
@@ -31,6 +31,7 @@ function builder(yargs: Argv) {
     .option('identity', { type: 'string', description: 'i=: the agent or user signed for, at the domain or below it', requiresArg: true })
     .option('expires-in', { type: 'number', description: 'x=: the signature expires this many seconds after signing', requiresArg: true });
   return withNow(base)
+    .epilogue(EPILOGUE)
     .example('$0 dkim sign --domain example.com --selector s2026 --key s2026.private msg.eml > signed.eml', 'Sign a message')
     .example('cat msg.eml | $0 dkim sign --domain example.com --selector ed --key ed.pem --headers from,to,subject,date', 'Sign stdin, choosing the signed fields');
 }

@@ -4,7 +4,7 @@ import { runBatch } from '../batch.js';
 import type { ArgsOf, CommandContext } from '../context.js';
 import { openDns, withDnsOptions } from '../dns-options.js';
 import { planInputs } from '../input/sources.js';
-import { concurrencyOf, formatOf, nowOf, withBatchOptions, withFailOn, withFormatOptions, withNow } from '../options.js';
+import { EPILOGUE, concurrencyOf, formatOf, nowOf, withBatchOptions, withFailOn, withFormatOptions, withNow } from '../options.js';
 import { Output } from '../output.js';
 import { dkimPrintable, type DkimChecked } from '../render/dkim.js';
 import { dkimFails } from '../verdict.js';
@@ -14,6 +14,7 @@ function builder(yargs: Argv) {
     .positional('files', { type: 'string', array: true, description: 'Message files, directories, Maildirs, mboxes, or - for stdin' })
     .option('min-rsa-bits', { type: 'number', description: 'RSA keys shorter than this give "policy" (at least 1024, RFC 8301 §3.2)', requiresArg: true });
   return withNow(withFailOn(withBatchOptions(withFormatOptions(withDnsOptions(base, { saveZone: true }), { jsonl: true })), ['dkim']))
+    .epilogue(EPILOGUE)
     .example('$0 dkim verify message.eml', 'Verify every DKIM-Signature of a message')
     .example('$0 dkim verify --jsonl --mbox archive.mbox', 'One JSON line per message of an mbox');
 }

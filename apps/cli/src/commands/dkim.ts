@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from 'yargs';
 import type { CommandContext } from '../context.js';
+import { EPILOGUE } from '../options.js';
 import { dkimKeygenCommand } from './dkim-keygen.js';
 import { dkimSignCommand } from './dkim-sign.js';
 import { dkimVerifyCommand } from './dkim-verify.js';
@@ -14,7 +15,8 @@ export function dkimCommand(context: CommandContext): CommandModule {
         .command(dkimVerifyCommand(context))
         .command(dkimSignCommand(context))
         .command(dkimKeygenCommand(context))
-        .demandCommand(1, 'give a dkim command: verify, sign or keygen'),
+        .demandCommand(1, 'give a dkim command: verify, sign or keygen')
+        .epilogue(EPILOGUE),
     handler: () => undefined,
   };
 }

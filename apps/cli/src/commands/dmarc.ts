@@ -4,7 +4,7 @@ import type { ArgsOf, CommandContext } from '../context.js';
 import { checkDomain } from '../domain.js';
 import { openDns, withDnsOptions } from '../dns-options.js';
 import { EXIT } from '../errors.js';
-import { formatOf, withFormatOptions } from '../options.js';
+import { EPILOGUE, formatOf, withFormatOptions } from '../options.js';
 import { Output } from '../output.js';
 import { dmarcPrintable } from '../render/dmarc.js';
 import { checkReportDestinations } from '../report-destinations.js';
@@ -18,6 +18,7 @@ function builder(yargs: Argv) {
       description: 'Policy discovery: RFC 9989 tree walk, or RFC 7489 public suffix list',
     });
   return withFormatOptions(withDnsOptions(base, { saveZone: true }), { jsonl: false })
+    .epilogue(EPILOGUE)
     .example('$0 dmarc example.com', 'Which DMARC policy protects example.com, and is its record right?')
     .example('$0 dmarc mail.example.com --json', 'The same for a subdomain, as JSON');
 }

@@ -4,7 +4,7 @@ import type { ArgsOf, CommandContext } from '../context.js';
 import { openDns, withDnsOptions } from '../dns-options.js';
 import { checkEnvelopeArgs, normalizeMailFrom } from '../envelope.js';
 import { EXIT } from '../errors.js';
-import { authservIdOf, formatOf, nowOf, withAuthservId, withFailOn, withFormatOptions, withNow } from '../options.js';
+import { EPILOGUE, authservIdOf, formatOf, nowOf, withAuthservId, withFailOn, withFormatOptions, withNow } from '../options.js';
 import { Output } from '../output.js';
 import { spfPrintable } from '../render/spf.js';
 import { spfFails } from '../verdict.js';
@@ -16,6 +16,7 @@ function builder(yargs: Argv) {
     .option('helo', { type: 'string', description: 'The HELO/EHLO name', requiresArg: true })
     .option('trace', { type: 'boolean', description: 'Print every DNS query, record and mechanism tried, as a tree' });
   return withNow(withFailOn(withAuthservId(withFormatOptions(withDnsOptions(base, { saveZone: true }), { jsonl: false })), ['spf']))
+    .epilogue(EPILOGUE)
     .example('$0 spf --ip 192.0.2.1 --mail-from alice@example.com', 'Is 192.0.2.1 allowed to send as example.com?')
     .example('$0 spf --ip 192.0.2.1 --mail-from alice@example.com --helo mail.example.com --trace', 'The same, with the HELO check and the lookup tree')
     .example('$0 spf --ip 192.0.2.1 --mail-from "<>" --helo mail.example.com', 'A bounce: SPF checks postmaster@mail.example.com');
