@@ -84,13 +84,21 @@ export class DownstreamConnection {
     });
     const downstream = new DownstreamConnection(connection, options);
     return new Promise((resolve, reject) => {
+      let settled = false;
+      const fail = (error: Error & { code?: string }) => {
+        if (settled) return;
+        settled = true;
+        connection.close();
+        const timedOut = error.code === 'ETIMEDOUT';
+        reject(new RelayError(timedOut ? 'downstream-timeout' : 'downstream-unavailable', error.message, { cause: error }));
+      };
+      // A refused or timed-out connection is reported as 'error', not to the connect callback.
+      connection.once('error', fail);
+      connection.once('end', () => fail(new Error('downstream closed the connection during setup')));
       connection.connect((error) => {
-        if (error !== undefined && error !== null) {
-          connection.close();
-          const timedOut = error.code === 'ETIMEDOUT';
-          reject(new RelayError(timedOut ? 'downstream-timeout' : 'downstream-unavailable', error.message, { cause: error }));
-          return;
-        }
+        if (error !== undefined && error !== null) return fail(error);
+        if (settled) return;
+        settled = true;
         downstream.#readExtensions(connection.lastServerResponse || '');
         resolve(downstream);
       });
