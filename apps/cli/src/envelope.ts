@@ -85,11 +85,23 @@ function checkIp(ip: string): void {
 export function normalizeMailFrom(value: string): string {
   const bare = value.trim().replace(/^<(.*)>$/, '$1').trim();
   if (bare === '') return '';
-  const at = bare.lastIndexOf('@');
-  if (at < 1 || at === bare.length - 1 || /[\s<>]/.test(bare)) {
+  if (!isMailbox(bare)) {
     throw new CliError('bad-address', `not a MAIL FROM address: ${JSON.stringify(value)} (use <> for the null reverse path)`);
   }
   return bare;
+}
+
+/**
+ * RFC 5321 §4.1.2 `Mailbox = Local-part "@" ( Domain / address-literal )`, checked loosely: a
+ * local part (a quoted string may hold spaces and '@'), then '@' and a domain without spaces.
+ */
+function isMailbox(text: string): boolean {
+  const quoted = /^"(?:[^"\\]|\\.)*"/.exec(text);
+  const localEnd = quoted !== null ? quoted[0].length : text.lastIndexOf('@');
+  if (localEnd < 1 || text[localEnd] !== '@') return false;
+  const local = text.slice(0, localEnd);
+  const domain = text.slice(localEnd + 1);
+  return domain !== '' && !/[\s<>@]/.test(domain) && (quoted !== null || !/[\s<>]/.test(local));
 }
 
 /** RFC 7208 §2.4: with a null reverse path SPF checks postmaster@<HELO>, so HELO is needed. */

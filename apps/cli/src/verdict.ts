@@ -12,8 +12,10 @@ export function spfFails(result: string): boolean {
 
 /**
  * DKIM: no signature passes and at least one was rejected (`fail`, `permerror`, or `policy`,
- * RFC 8601 §2.7.1). An unsigned message (`none`) does not fail: RFC 6376 §6.1 treats a message
- * whose signatures all fail like an unsigned one, and being unsigned is not itself a failure.
+ * RFC 8601 §2.7.1). An unsigned message (`none`) does not count. RFC 6376 §4.2 has assessors
+ * ignore failed signatures "as though they were not present", so to a receiver broken and
+ * unsigned are alike; but a broken signature is a mistake its signer can fix, and that is what a
+ * script asking `--fail-on dkim` wants to hear about.
  */
 export function dkimFails(signatures: ReadonlyArray<{ result: string }>): boolean {
   if (signatures.some((signature) => signature.result === 'pass')) return false;

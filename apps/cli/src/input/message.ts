@@ -13,7 +13,7 @@ export interface LoadedMessage {
  * (RFC 6376 §3.4), so bare LFs are restored to CRLF first.
  *
  * Refuses what is not an email: bytes that do not parse as a header section, or a header without
- * a From field, which RFC 5322 §3.6 requires of every message (and DMARC needs, RFC 9989 §4.4).
+ * a From field, which RFC 5322 §3.6 requires of every message (and DMARC needs, RFC 9989 §5.3.1).
  */
 export function loadMessage(raw: Buffer): LoadedMessage {
   const bytes = toCrlf(raw);

@@ -25,7 +25,8 @@ export interface DmarcCommandJson {
   policy?: string;
   policySource?: 'p' | 'sp' | 'np';
   /** The record's policies with the defaults filled in. */
-  policies?: { p: string; sp: string; np: string };
+  /** With the defaults filled in; `np` only in RFC 9989 mode (RFC 7489 has no np). */
+  policies?: { p: string; sp: string; np?: string };
   alignment?: { dkim: 'relaxed' | 'strict'; spf: 'relaxed' | 'strict' };
   testing: boolean;
   rua: string[];
@@ -48,7 +49,7 @@ export function dmarcJson(explained: DmarcExplained): DmarcCommandJson {
     ...('policyDomain' in discovery && { policyDomain: discovery.policyDomain, source: discovery.source, record: discovery.text }),
     ...(discovery.organizationalDomain !== undefined && { organizationalDomain: discovery.organizationalDomain }),
     ...(evaluation.policy !== undefined && { policy: evaluation.policy, policySource: evaluation.policySource }),
-    ...(discovery.result === 'found' && { policies: effectivePolicies(discovery.policies) }),
+    ...(discovery.result === 'found' && { policies: effectivePolicies(discovery.policies, discovery.mode) }),
     ...(record !== undefined && { alignment: alignmentOf(record) }),
     testing: record?.t === 'y',
     rua: (record?.rua ?? []).map((uri) => uri.uri),
@@ -80,7 +81,8 @@ function dmarcText(json: DmarcCommandJson, paint: Painter): string {
     lines.push(`Policy for ${json.domain}: ${paint.verdict(json.policy)} (from ${json.policySource}=)${json.testing ? ', testing (t=y): applied one level lower' : ''}`);
   }
   if (json.policies !== undefined) {
-    lines.push(`  p=${json.policies.p}, subdomains sp=${json.policies.sp}, non-existent subdomains np=${json.policies.np}`);
+    const np = json.policies.np === undefined ? '' : `, non-existent subdomains np=${json.policies.np}`;
+    lines.push(`  p=${json.policies.p}, subdomains sp=${json.policies.sp}${np}`);
   }
   if (json.alignment !== undefined) lines.push(`  alignment: DKIM ${json.alignment.dkim}, SPF ${json.alignment.spf}`);
   // Only a record that could be read has reporting addresses to show.
@@ -94,10 +96,10 @@ function dmarcText(json: DmarcCommandJson, paint: Painter): string {
   return lines.join('\n');
 }
 
-/** RFC 9989 §4.7 defaults: sp defaults to p, np to sp (then p). */
-function effectivePolicies(policies: { p: string; sp?: string; np?: string }): { p: string; sp: string; np: string } {
+/** RFC 9989 §4.7: without sp, p applies to subdomains; without np, sp (else p) applies to non-existent ones. */
+function effectivePolicies(policies: { p: string; sp?: string; np?: string }, mode: 'rfc9989' | 'rfc7489'): { p: string; sp: string; np?: string } {
   const sp = policies.sp ?? policies.p;
-  return { p: policies.p, sp, np: policies.np ?? sp };
+  return mode === 'rfc7489' ? { p: policies.p, sp } : { p: policies.p, sp, np: policies.np ?? sp };
 }
 
 function alignmentOf(record: DmarcRecord): { dkim: 'relaxed' | 'strict'; spf: 'relaxed' | 'strict' } {
