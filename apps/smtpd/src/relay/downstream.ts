@@ -125,9 +125,12 @@ export class DownstreamConnection {
     return parseReply(await exchange.reply);
   }
 
-  /** Says EHLO again (after XCLIENT, which restarts the session) and reads the new keywords. */
-  async ehlo(): Promise<Reply> {
-    const exchange = this.#expectReply(`EHLO ${this.#options.heloName}`);
+  /**
+   * Says EHLO again and reads the new keywords. After XCLIENT, which restarts the session, the
+   * name is the client's own (Postfix XCLIENT_README: the EHLO that follows names the client).
+   */
+  async ehlo(name = this.#options.heloName): Promise<Reply> {
+    const exchange = this.#expectReply(`EHLO ${name}`);
     exchange.arm(this.#options.commandTimeout);
     const raw = await exchange.reply;
     const reply = parseReply(raw);

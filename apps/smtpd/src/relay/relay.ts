@@ -191,7 +191,7 @@ async function sendAttributes(connection: DownstreamConnection, verb: 'XCLIENT' 
     const reply = await connection.command(line);
     // Postfix XCLIENT_README: XCLIENT restarts the session with a new 220 greeting; EHLO again.
     if (verb === 'XCLIENT' && reply.code === 220) {
-      const ehlo = await connection.ehlo();
+      const ehlo = await connection.ehlo(client.helo === '' ? undefined : client.helo);
       if (ehlo.code !== 250) throw new RelayError('downstream-unavailable', `EHLO after XCLIENT refused: ${ehlo.code} ${ehlo.text}`);
     } else if (reply.code !== 250) {
       throw new RelayError('downstream-unavailable', `${verb} refused: ${reply.code} ${reply.text}`);
