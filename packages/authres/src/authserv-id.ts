@@ -12,7 +12,9 @@ import { isNonAscii, isTokenChar } from './lexical.js';
  * to the first character that cannot be in an RFC 2045 token, so `example.com/x` reads as
  * `example.com`. Compare the result with your own id case-insensitively. Never throws.
  */
-export function parseAuthservId(value: string): string | undefined {
+export function parseAuthservId(folded: string): string | undefined {
+  // RFC 5322 §2.2.3: unfold first, so that a fold right after a backslash reads as the parser reads it.
+  const value = folded.replace(/\r?\n(?=[ \t])/g, '');
   const start = skipCfws(value, 0);
   if (start === undefined || start >= value.length) return undefined;
   const id = value[start] === '"' ? quotedId(value, start + 1) : unquotedId(value, start);

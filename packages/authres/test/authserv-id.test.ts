@@ -16,6 +16,8 @@ test.for<[string, string | undefined, string]>([
   ['" example.com "; none', 'example.com', 'a quoted id with padding (a lax consumer trims it)'],
   ['"exam\\ple.com"; none', 'example.com', 'a quoted-pair in a quoted id'],
   ['"example\r\n .com"; none', 'example .com', 'a fold inside a quoted id is unfolded'],
+  ['"example.com\\\r\n\t"; none', 'example.com', 'a quoted-pair of the WSP after a fold (trimmed)'],
+  ['"a\\\r\n\tb"; none', 'a\tb', 'a quoted-pair of the WSP after a fold'],
   ['"example.com; dkim=pass', 'example.com', 'an unterminated quote ends at ";"'],
   ['example.com/extra; dkim=pass', 'example.com', 'a tspecial ends an unquoted id'],
   ['example.com:25; dkim=pass', 'example.com', '":" ends an unquoted id'],
