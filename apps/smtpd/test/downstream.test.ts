@@ -56,6 +56,17 @@ describe('the downstream decides, the client hears it', () => {
     expect(sink.delivered).toHaveLength(0);
   });
 
+  test('a downstream 421 (closing its session) reaches the client as 451, which keeps its session', async () => {
+    const { filter } = await setup({ rcpt: (address) => (address.startsWith('first@') ? { code: 421, text: 'Service shutting down' } : undefined) });
+    const client = await TestClient.connect(filter.port);
+    await client.send('EHLO client.example');
+    await client.send('MAIL FROM:<alice@sender.example>');
+    expect(await client.send('RCPT TO:<first@authgate.test>')).toMatchObject({ code: 451, text: '4.4.2 Service shutting down' });
+    expect((await client.send('RSET')).code).toBe(250);
+    expect((await client.sendMail('alice@sender.example', ['bob@authgate.test'], messageFrom('alice@sender.example'))).code).toBe(250);
+    await client.quit();
+  });
+
   test('a downstream that never answers the final dot: 451, nothing marked delivered', async () => {
     const { sink, filter } = await setup({ data: () => 'hang' }, { relay: { dataTimeout: '500ms' } });
     expect(await send(filter)).toMatchObject({ code: 451, text: '4.4.2 Downstream server timed out, try again later' });

@@ -147,6 +147,18 @@ describe('receiving', () => {
     await client.quit();
   });
 
+  test('no SMTP smuggling: bare-LF "end of data" inside a message stays inside it (CVE-2023-51764 class)', async () => {
+    const before = sink.delivered.length;
+    const client = await TestClient.connect(filter.port);
+    const smuggled = 'From: <alice@sender.example>\r\nSubject: smuggle\r\n\r\nhello\n.\nMAIL FROM:<ceo@bank.example>\nRCPT TO:<bob@authgate.test>\nDATA\nFrom: ceo@bank.example\n\ninjected\r.\r\n';
+    expect((await client.sendMail('alice@sender.example', ['bob@authgate.test'], Buffer.from(smuggled))).code).toBe(250);
+    await client.quit();
+    expect(sink.delivered.length).toBe(before + 1);
+    const text = sink.delivered.at(-1)!.data.toString();
+    expect(text).toContain('MAIL FROM:<ceo@bank.example>');
+    expect(text).toContain('injected');
+  });
+
   test('a message with a forged Authentication-Results reaches the downstream without it', async () => {
     const client = await TestClient.connect(filter.port);
     const reply = await client.sendMail('alice@sender.example', ['bob@authgate.test'], await fixture('smtpd/messages/forged-ar.eml'));

@@ -52,6 +52,10 @@ export class Relay {
       if (this.config.xforward) await sendAttributes(connection, 'XFORWARD', client);
       const mail = await connection.command(mailCommand(connection, from, parameters));
       connection.transactions++;
+      if (mail.code === 421) {
+        transaction.abandon();
+        return { ok: false, reply: notClosing(mail) };
+      }
       if (mail.code !== 250) {
         transaction.settle();
         return { ok: false, reply: mail };
@@ -130,6 +134,10 @@ export class RelayTransaction {
   async rcpt(address: string, smtpUtf8: boolean): Promise<Outcome<Reply>> {
     try {
       const reply = await this.#connection.command(`RCPT TO:<${envelopeAddress(address, smtpUtf8)}>`);
+      if (reply.code === 421) {
+        this.abandon();
+        return { ok: true, value: notClosing(reply) };
+      }
       if (reply.code === 250 || reply.code === 251) this.accepted.push(address);
       return { ok: true, value: reply };
     } catch (error) {
@@ -145,6 +153,10 @@ export class RelayTransaction {
   async data(message: AsyncIterable<Buffer>): Promise<Outcome<Reply>> {
     try {
       const reply = await this.#connection.data(message);
+      if (reply.code === 421) {
+        this.abandon();
+        return { ok: true, value: notClosing(reply) };
+      }
       this.settle();
       return { ok: true, value: reply };
     } catch (error) {
@@ -232,6 +244,14 @@ export function envelopeAddress(address: string, smtpUtf8: boolean): string {
   if (smtpUtf8 || at === -1 || address.startsWith('[', at + 1)) return address;
   const ascii = domainToASCII(address.slice(at + 1));
   return ascii === '' ? address : `${address.slice(0, at)}@${ascii}`;
+}
+
+/**
+ * RFC 5321 §3.8: 421 closes the session it is sent on. The downstream's session is not the
+ * client's, so the client hears the same refusal as a plain 451 and keeps its connection.
+ */
+function notClosing(reply: Reply): Reply {
+  return { ...reply, code: 451 };
 }
 
 function failure<T>(error: unknown): Outcome<T> {

@@ -45,7 +45,7 @@ export async function receiveMessage(runtime: Runtime, stream: SMTPServerDataStr
   }).then((value) => ({ ok: true as const, report: value }), (error: unknown) => ({ ok: false as const, error }));
   const end = (reply: Reply, record: Partial<TransactionRecord> & Pick<TransactionRecord, 'action'>) => {
     runtime.logger[record.action === 'failed' ? 'error' : 'info'](
-      { event: 'transaction', ...baseRecord(session, transaction), ...record, reply: replyText(reply), timings: { ...transaction.timings, ...record.timings, totalMs: runtime.now() - transaction.startedAt } },
+      { event: 'transaction', ...baseRecord(session, transaction), spool: spool.onDisk ? 'file' : 'memory', ...record, reply: replyText(reply), timings: { ...transaction.timings, ...record.timings, totalMs: runtime.now() - transaction.startedAt } },
       `${record.action} ${transaction.id}`,
     );
     return reply;

@@ -17,6 +17,8 @@ export interface TransactionRecord {
   to: string[];
   refused: Array<{ address: string; reply: string }>;
   size?: number;
+  /** Where the message was held: under `spool.memoryLimit` in memory, beyond it in a temporary file. */
+  spool?: 'memory' | 'file';
   spf: ReturnType<typeof spfSummary>;
   dkim?: ReturnType<typeof dkimSummary>;
   dmarc?: ReturnType<typeof dmarcSummary>;
