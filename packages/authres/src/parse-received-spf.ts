@@ -1,6 +1,6 @@
 import type { AuthresProblem } from './errors.js';
 import { RECEIVED_SPF_KEYS, RECEIVED_SPF_RESULTS } from './received-spf.js';
-import { excerpt, fail, runParser, Scanner } from './scanner.js';
+import { excerpt, fail, joinComments, runParser, Scanner } from './scanner.js';
 import type { ReceivedSpfData } from './types.js';
 
 export type ReceivedSpfParseResult = { ok: true; value: ReceivedSpfData } | { ok: false; problem: AuthresProblem };
@@ -27,7 +27,8 @@ function parseField(s: Scanner): ReceivedSpfData {
   if (!RECEIVED_SPF_RESULTS.includes(result)) fail('malformed-spf-result', `expected an SPF result ${s.where()}`);
   const data: ReceivedSpfData = { result };
   const gap = s.cfws();
-  if (gap.comments.length > 0) data.comment = gap.comments.join(' ');
+  const comment = joinComments(gap.comments);
+  if (comment !== undefined) data.comment = comment;
   if (s.atEnd()) return data;
   if (!gap.any) fail('unexpected-text', `expected white space after the result ${s.where()}`);
   keyValueList(s, data);

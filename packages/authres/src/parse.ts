@@ -1,7 +1,7 @@
 import type { AuthresProblem } from './errors.js';
 import { isAddressValue, isDomainName, isKeyword, isNonAscii, isTokenChar } from './lexical.js';
 import { isRegisteredPtype } from './ptypes.js';
-import { excerpt, fail, runParser, Scanner, type Gap } from './scanner.js';
+import { excerpt, fail, joinComments, runParser, Scanner, type Gap } from './scanner.js';
 import type { AuthenticationResults, MethodResult } from './types.js';
 
 export type AuthresParseResult =
@@ -75,7 +75,8 @@ function noResult(s: Scanner): boolean {
 function resinfo(s: Scanner): MethodResult {
   const result = methodspec(s);
   let gap = s.cfws();
-  if (gap.comments.length > 0) result.comment = gap.comments.join(' ');
+  const comment = joinComments(gap.comments);
+  if (comment !== undefined) result.comment = comment;
   let last: 'result' | 'reason' | 'property' = 'result';
   while (!s.atEnd() && s.peek() !== ';') {
     // CFWS must separate the result, the reason and the first propspec; propspecs need none
@@ -140,7 +141,8 @@ function propspec(s: Scanner, ptypeWord: string, result: MethodResult): Gap {
   const value = pvalue(s);
   const gap = s.cfws();
   const ptype = ptypeWord.toLowerCase();
-  const item = { property: property.toLowerCase(), value, ...(gap.comments.length > 0 && { comment: gap.comments.join(' ') }) };
+  const comment = joinComments(gap.comments);
+  const item = { property: property.toLowerCase(), value, ...(comment !== undefined && { comment }) };
   // RFC 8601 §2.3: results with unknown ptypes "can be safely ignored by consumers"; they are
   // kept apart so that §4.1 (MUST ignore) is easy to honour.
   if (isRegisteredPtype(ptype)) result.properties.push({ ptype, ...item });

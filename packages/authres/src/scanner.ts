@@ -53,6 +53,15 @@ function hex(text: string, i: number): string {
   return text.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0');
 }
 
+/**
+ * The comments of one slot as one text, or undefined when there are none. Empty comments add
+ * nothing, so that the text stays in normal form (`(a) () (b)` is `a b`).
+ */
+export function joinComments(comments: readonly string[]): string | undefined {
+  if (comments.length === 0) return undefined;
+  return comments.filter((comment) => comment !== '').join(' ');
+}
+
 /** What a run of CFWS contained. */
 export interface Gap {
   /** The comments, normalized (see `normalizeComment`), in order. */

@@ -38,6 +38,7 @@ describe('valid fields', () => {
     ['a nested comment with quoted-pairs', 'example.com; dkim=fail (bad \\(really\\) (nested (deep)) sig)', ok('example.com', [{ method: 'dkim', result: 'fail', comment: 'bad (really) (nested (deep)) sig', properties: [] }])],
     ['comment white space is normalized', 'example.com; spf=pass (  a \t  b  )', ok('example.com', [{ method: 'spf', result: 'pass', comment: 'a b', properties: [] }])],
     ['an empty comment', 'example.com; spf=pass ()', ok('example.com', [{ method: 'spf', result: 'pass', comment: '', properties: [] }])],
+    ['empty comments add nothing to the others', 'example.com; spf=pass (a) () (b)', ok('example.com', [{ method: 'spf', result: 'pass', comment: 'a b', properties: [] }])],
     ['a comment after a property value', 'example.com; spf=pass smtp.mailfrom=a.example (checked)', ok('example.com', [{ method: 'spf', result: 'pass', properties: [{ ptype: 'smtp', property: 'mailfrom', value: 'a.example', comment: 'checked' }] }])],
     ['a comment after reason= is white space', 'example.com; spf=pass reason=x (dropped)', ok('example.com', [{ method: 'spf', result: 'pass', reason: 'x', properties: [] }])],
     ['a quoted property value', 'example.com; dkim=pass header.b="ab/cd+ef"', ok('example.com', [{ method: 'dkim', result: 'pass', properties: [{ ptype: 'header', property: 'b', value: 'ab/cd+ef' }] }])],
