@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # The test suite talks to real peers from Debian: Knot (authoritative DNS on loopback), Postfix
-# (the downstream mail server of the SMTP filter) and swaks (a real SMTP client). Install the
-# ones that are missing; the tests themselves start and stop them on free loopback ports.
+# (the downstream mail server of the SMTP filter), swaks (a real SMTP client) and independent
+# implementations in Python. Install the ones that are missing; the tests themselves start and
+# stop the servers on free loopback ports.
 set -euo pipefail
 
-declare -A package_of=([/usr/sbin/knotd]=knot [/usr/sbin/postfix]=postfix [/usr/bin/swaks]=swaks)
+# Debian packages the tests use: Knot, Postfix, swaks; python3-authres and python3-spf read
+# and write the header fields in the authres interop test; bsdutils has script(1) for the CLI's
+# terminal tests.
+peers=(knot postfix swaks python3-authres python3-spf bsdutils)
 missing=()
-for binary in "${!package_of[@]}"; do
-  [ -x "$binary" ] || missing+=("${package_of[$binary]}")
+for package in "${peers[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'ok installed' || missing+=("$package")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
