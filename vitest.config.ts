@@ -2,6 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 // Tests run from TypeScript sources: the '@authgate/source' export condition points each
 // workspace package at its src/index.ts, so no build is needed (STYLE.md §15).
+// CI asks for a JSON report beside the console output (pnpm would take a --reporter flag as its own).
+const jsonReport = process.env.AUTHGATE_TEST_REPORT;
+
 export default defineConfig({
   resolve: { conditions: ['@authgate/source'] },
   ssr: { resolve: { conditions: ['@authgate/source'] } },
@@ -9,5 +12,6 @@ export default defineConfig({
     include: ['packages/*/test/**/*.test.ts', 'apps/*/test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    reporters: jsonReport ? ['default', ['json', { outputFile: jsonReport }]] : ['default'],
   },
 });
