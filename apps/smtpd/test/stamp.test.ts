@@ -170,7 +170,8 @@ describe('receivedField (RFC 5321 §4.4)', () => {
     })).toBe(
       'Received: from mail.sender.example (out.sender.example [192.0.2.1])\r\n' +
       '\tby mx.authgate.test (authgate-smtpd) with ESMTPS id abc.1\r\n' +
-      '\t(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384) for <bob@authgate.test>;\r\n' +
+      '\t(using TLSv1.3 with cipher TLS_AES_256_GCM_SHA384)\r\n' +
+      '\tfor <bob@authgate.test>;\r\n' +
       '\tThu, 01 Jan 2026 12:00:05 +0000',
     );
   });

@@ -31,7 +31,7 @@ describe('STARTTLS (RFC 3207) with the test certificate', () => {
     expect((await client.sendMail('alice@sender.example', ['bob@authgate.test'], messageFrom('alice@sender.example'))).code).toBe(250);
     await client.quit();
     const received = headerLines(sink.delivered[0]!.data).find((line) => line.startsWith('Received: from client.example'))!;
-    expect(received).toMatch(/with ESMTPS id \S+ \(using TLSv1\.3 with cipher TLS_\w+\)/);
+    expect(received).toMatch(/with ESMTPS id \S+ \(using TLSv1\.3 with cipher TLS_\w+\) for <bob@authgate\.test>;/);
   });
 
   test('optional: plaintext clients are still served', async () => {

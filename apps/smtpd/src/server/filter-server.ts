@@ -101,7 +101,7 @@ class Filter implements FilterServer {
     for (const listen of this.config.listen) {
       const server = net.createServer((socket) => this.#onSocket(socket, listen));
       this.#listeners.push(server);
-      this.smtpAddresses.push(await bind(server, listen));
+      this.smtpAddresses.push(await bind(server, listen, ipv6Only(listen, this.config.listen)));
     }
     const metricsListen = this.config.metrics.listen;
     if (metricsListen !== undefined) this.metricsAddress = await this.#http.listen(metricsListen);
@@ -193,10 +193,18 @@ class Filter implements FilterServer {
   }
 }
 
-function bind(server: net.Server, listen: ListenConfig): Promise<AddressInfo> {
+/**
+ * `[::]:25` alone is dual-stack; next to `0.0.0.0:25` it must be IPv6-only, or the two would
+ * collide on the IPv4 side.
+ */
+function ipv6Only(listen: ListenConfig, all: readonly ListenConfig[]): boolean {
+  return listen.host === '::' && all.some((other) => other.host === '0.0.0.0' && other.port === listen.port);
+}
+
+function bind(server: net.Server, listen: ListenConfig, v6Only: boolean): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(listen.port, listen.host, () => {
+    server.listen({ port: listen.port, host: listen.host, ipv6Only: v6Only }, () => {
       server.off('error', reject);
       resolve(server.address() as AddressInfo);
     });

@@ -33,8 +33,9 @@ export function receivedField(context: ReceivedContext): string {
   const from = `from ${safeHelo(context.helo) ?? literal} (${context.hostname ?? 'unknown'} ${literal})`;
   const lines = [`Received: ${from}`, `by ${context.by} (authgate-smtpd) with ${context.protocol} id ${context.id}`];
   if (context.tls !== undefined) lines.push(`(using ${context.tls.version} with cipher ${context.tls.cipher})`);
-  const recipient = context.recipients.length === 1 ? ` for <${context.recipients[0]}>` : '';
-  lines.push(`${lines.pop()!}${recipient};`, dateTime(context.date));
+  if (context.recipients.length === 1) lines.push(`for <${context.recipients[0]}>`);
+  // RFC 5322 §2.1.1: folded so that lines stay near 78 characters.
+  lines.push(`${lines.pop()!};`, dateTime(context.date));
   return lines.join('\r\n\t');
 }
 
