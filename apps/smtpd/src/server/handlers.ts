@@ -1,6 +1,7 @@
 import { verifySpf, type SpfVerification } from 'authgate';
 import type { SMTPServerAddress, SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { Decision } from '../policy.js';
+import { problem } from '../errors.js';
 import { replies, SmtpReplyError, type Reply } from '../reply.js';
 import type { ClientIdentity } from '../relay/client-identity.js';
 import { ClientBinding, envelopeAddress, type Outcome, type RelayTransaction } from '../relay/relay.js';
@@ -95,13 +96,17 @@ export class SessionHandlers {
     this.#runtime.metrics.mailFrom.inc({ spf: spf.result, action: decision.action });
     const relay = await begun;
     const id = `${session.id}.${++state.transactions}`;
+    const refusal = { id, client: clientSummary(session), from, to: [], refused: [], spf: spfSummary(spf), timings: { spfMs } };
     if (decision.action === 'reject' || decision.action === 'defer') {
       if (relay.ok) void relay.value.abort();
-      this.#logRefusedMail(session, id, from, spf, decision, decision.reply, spfMs);
+      this.#log({ ...refusal, action: actionOf(decision), rule: decision.rule, reply: replyText(decision.reply) });
       return decision.reply;
     }
     if (!relay.ok) {
-      this.#logRefusedMail(session, id, from, spf, decision, relay.reply, spfMs, relay.error);
+      const downstream = replyText(relay.reply);
+      const cause = relay.error === undefined ? problem('downstream-refused', downstream) : problem(relay.error.code, relay.error.message);
+      const action = relay.reply.code >= 500 ? 'rejected' : 'deferred';
+      this.#log({ ...refusal, action, rule: 'downstream-mail-from', ...(relay.error === undefined && { downstream }), reply: downstream, problem: cause });
       return relay.reply;
     }
     state.transaction = newTransaction(id, started, from, smtpUtf8, spf, decision, relay.value, { spfMs, mailMs: this.#runtime.now() - started });
@@ -157,17 +162,6 @@ export class SessionHandlers {
   #abandon(session: SMTPServerSession, transaction: Transaction, why: string): void {
     void transaction.relay.abort();
     this.#log({ ...baseRecord(session, transaction), action: 'abandoned', rule: why, reply: '' });
-  }
-
-  #logRefusedMail(session: SMTPServerSession, id: string, from: string, spf: SpfVerification, decision: Decision, reply: Reply, spfMs: number, error?: Error): void {
-    const action = decision.action === 'reject' || decision.action === 'defer' ? actionOf(decision) : reply.code >= 500 ? 'rejected' : 'deferred';
-    this.#log({
-      id, client: clientSummary(session), from, to: [], refused: [], spf: spfSummary(spf), action,
-      rule: decision.action === 'reject' || decision.action === 'defer' ? decision.rule : 'downstream-mail-from',
-      ...(decision.action !== 'reject' && decision.action !== 'defer' && { downstream: replyText(reply) }),
-      reply: replyText(reply), timings: { spfMs },
-      ...(error !== undefined && { problem: { code: 'downstream-unavailable', message: error.message } }),
-    } as TransactionRecord);
   }
 
   #log(record: TransactionRecord): void {
