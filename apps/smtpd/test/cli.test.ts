@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { fixturePath } from './helpers/fixtures.js';
 import { headerLines, messageFrom } from './helpers/messages.js';
@@ -11,9 +12,18 @@ import { TestClient } from './helpers/smtp-client.js';
 
 /**
  * The built `authgate-smtpd` binary, as an operator runs it. `pnpm test` builds every package
- * first; when running this file alone, build with `pnpm --filter "@authgate/smtpd..." build`.
+ * first; when this file runs alone and the build is missing or older than the sources, it builds
+ * (`pnpm --filter "@authgate/smtpd..." build`) before starting.
  */
-const MAIN = path.resolve(import.meta.dirname, '..', 'dist', 'main.js');
+const PACKAGE = path.resolve(import.meta.dirname, '..');
+const MAIN = path.join(PACKAGE, 'dist', 'main.js');
+
+async function ensureBuilt(): Promise<void> {
+  const sources = await readdir(path.join(PACKAGE, 'src'), { recursive: true });
+  const newest = Math.max(...(await Promise.all(sources.map((name) => stat(path.join(PACKAGE, 'src', name)).then((s) => s.mtimeMs)))));
+  if (existsSync(MAIN) && (await stat(MAIN)).mtimeMs >= newest) return;
+  await promisify(execFile)('pnpm', ['--filter', '@authgate/smtpd...', 'build'], { cwd: PACKAGE });
+}
 
 interface Running {
   child: ChildProcess;
@@ -29,7 +39,7 @@ let scratch: string;
 const running: ChildProcess[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(MAIN)) throw new Error(`${MAIN} is missing: build first with pnpm --filter "@authgate/smtpd..." build`);
+  await ensureBuilt();
   sink = await startSink();
   scratch = await mkdtemp(path.join(os.tmpdir(), 'authgate-smtpd-cli-'));
 });

@@ -1,7 +1,8 @@
 import net from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { formatProxyHeader } from '../src/proxy/header.js';
-import { eventually, startFilter, type TestFilter } from './helpers/filter.js';
+import type { Resolver } from 'authgate';
+import { eventually, startFilter, testZone, type TestFilter } from './helpers/filter.js';
 import { messageFrom } from './helpers/messages.js';
 import { startSink, type Sink, type SinkOptions } from './helpers/sink.js';
 import { TestClient } from './helpers/smtp-client.js';
@@ -24,6 +25,11 @@ async function send(filter: TestFilter, to = ['bob@authgate.test'], options: { p
   const reply = await client.sendMail('alice@sender.example', to, messageFrom('alice@sender.example'));
   client.destroy();
   return reply;
+}
+
+/** A resolver's methods bound to it, so that single methods can be replaced. */
+function bind(resolver: Resolver): Resolver {
+  return { txt: (n) => resolver.txt(n), a: (n) => resolver.a(n), aaaa: (n) => resolver.aaaa(n), mx: (n) => resolver.mx(n), ptr: (ip) => resolver.ptr(ip) };
 }
 
 /** A port where nothing listens. */
@@ -97,6 +103,27 @@ describe('the downstream decides, the client hears it', () => {
     expect((await send(filter)).code).toBe(250);
     expect(sink.sessions).toBe(2);
     expect(sink.delivered).toHaveLength(4);
+  });
+
+  test('a client that leaves while SPF is still being asked leaves no downstream transaction open', async () => {
+    const sink = await startSink();
+    cleanup.push(() => sink.close());
+    const zone = await testZone();
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const slow = { ...bind(zone), txt: async (name: string) => { await gate; return zone.txt(name); } };
+    const filter = await startFilter(sink.port, {}, { resolver: slow });
+    cleanup.push(() => filter.close());
+    const client = await TestClient.connect(filter.port);
+    await client.send('EHLO client.example');
+    client.write('MAIL FROM:<alice@sender.example>\r\n');
+    await eventually(() => sink.sessions === 1);
+    client.destroy();
+    await client.closedByServer();
+    release();
+    await eventually(() => filter.transactions().some((t) => t['action'] === 'abandoned'));
+    expect((await send(filter)).code).toBe(250);
+    expect(sink.sessions).toBe(1);
   });
 
   test('STARTTLS to the downstream when it offers it', async () => {

@@ -97,6 +97,12 @@ export class SessionHandlers {
     const relay = await begun;
     const id = `${session.id}.${++state.transactions}`;
     const refusal = { id, client: clientSummary(session), from, to: [], refused: [], spf: spfSummary(spf), timings: { spfMs } };
+    // The client may have gone while SPF and the downstream were asked: end what was opened.
+    if (this.#sessions.get(session.id) !== state) {
+      if (relay.ok) await relay.value.abort();
+      this.#log({ ...refusal, action: 'abandoned', rule: 'client left during MAIL FROM', reply: '' });
+      return replies.localError();
+    }
     if (decision.action === 'reject' || decision.action === 'defer') {
       if (relay.ok) void relay.value.abort();
       this.#log({ ...refusal, action: actionOf(decision), rule: decision.rule, reply: replyText(decision.reply) });

@@ -21,6 +21,8 @@ export function smtpOptions(config: FilterConfig, resolver: Resolver): FilterSer
     hideDSN: true,
     hideREQUIRETLS: true,
     hideSize: false,
+    // RFC 5321 §4.1.1.1: the EHLO reply starts with our name.
+    heloResponse: '%s',
     // The PTR name goes into our Received field; asked through the filter's resolver.
     resolver: {
       reverse: (ip, callback) => {
