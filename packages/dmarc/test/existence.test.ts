@@ -24,7 +24,12 @@ describe('domainExists (RFC 9989 §3.2.13, Appendix A.4)', () => {
     [{ a: 'NXDOMAIN', aaaa: 'records', mx: 'NXDOMAIN' }, { ok: true, exists: true }, 'a server inconsistent across types'],
     [{ a: 'NXDOMAIN', aaaa: 'NXDOMAIN', mx: 'records' }, { ok: true, exists: true }, 'MX only'],
     [{ a: 'TEMPFAIL', aaaa: 'records', mx: 'TEMPFAIL' }, { ok: true, exists: true }, 'a timeout, then an answer'],
-    [{ a: 'TEMPFAIL', aaaa: 'NXDOMAIN', mx: 'NXDOMAIN' }, { ok: false, problem: { code: 'dns-temperror' } }, 'a timeout and no proof'],
+    // RFC 9989 §3.2.13: an NXDOMAIN answer is conclusive; a timeout on another type proves nothing.
+    [{ a: 'TEMPFAIL', aaaa: 'NXDOMAIN', mx: 'NXDOMAIN' }, { ok: true, exists: false }, 'a timeout, then NXDOMAIN (§3.2.13)'],
+    [{ a: 'NXDOMAIN', aaaa: 'TEMPFAIL', mx: 'TEMPFAIL' }, { ok: true, exists: false }, 'NXDOMAIN, then timeouts (§3.2.13)'],
+    [{ a: 'TEMPFAIL', aaaa: 'TEMPFAIL', mx: 'TEMPFAIL' }, { ok: false, problem: { code: 'dns-temperror' } }, 'timeouts only: no answer at all'],
+    [{ a: 'TEMPFAIL', aaaa: 'TEMPFAIL', mx: 'NODATA' }, { ok: true, exists: true }, 'timeouts, then NODATA'],
+    [{ a: 'NODATA', aaaa: 'NODATA', mx: 'NODATA' }, { ok: true, exists: true }, 'NODATA everywhere: exists (RFC 9091 said otherwise; App. A.4)'],
   ] as const)('%j -> %j (%s)', async ([answers, expected]) => {
     expect(await domainExists(resolverAnswering(answers), 'sub.example')).toMatchObject(expected);
   });
