@@ -86,7 +86,7 @@ export class Policy {
       ? this.config.dmarcReject
       : dmarc.disposition === 'quarantine' ? this.config.dmarcQuarantine : 'accept';
     const rule = `dmarc-fail-${dmarc.disposition}`;
-    if (action === 'reject') return { action: 'reject', rule, reply: replies.dmarcReject(domain) };
+    if (action === 'reject') return { action: 'reject', rule, reply: replies.dmarcReject(domain, otherMethodFailed(report)) };
     if (action === 'quarantine') return { action: 'quarantine', rule, header: this.config.quarantineHeader };
     return { action: 'accept', rule };
   }
@@ -113,6 +113,14 @@ export function malformation(report: AuthenticationReport, header: HeaderFacts, 
   const code = report.dmarc.problem?.code;
   if (code !== undefined && FROM_PROBLEMS.has(code)) return report.dmarc.problem!.message;
   return undefined;
+}
+
+/**
+ * RFC 7372 §4: whether the DMARC failure comes with another failed check: an SPF `fail` or
+ * `softfail` of the MAIL FROM identity, or a DKIM signature that failed to verify.
+ */
+function otherMethodFailed(report: AuthenticationReport): boolean {
+  return report.spf.result === 'fail' || report.spf.result === 'softfail' || report.dkim.some((v) => v.result === 'fail');
 }
 
 /** Domains SPF authenticated: the MAIL FROM (or HELO) identity that passed. */

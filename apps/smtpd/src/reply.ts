@@ -63,8 +63,15 @@ export const replies = {
   }),
   /** RFC 7208 §8.6 with RFC 7372 §3.2: X.7.24 replaces 4.4.3 for an SPF temperror. */
   spfTempError: (domain: string): Reply => ({ code: 451, enhanced: '4.7.24', text: `Temporary SPF validation error for ${domain || 'the sender'}, try again later` }),
-  /** RFC 9989 §7.2: a 5xy reply naming DMARC, as in its own example. */
-  dmarcReject: (domain: string): Reply => ({ code: 550, enhanced: '5.7.1', text: `Email rejected per DMARC policy for ${domain}` }),
+  /**
+   * RFC 9989 §7.2: a 5xy reply naming DMARC, as in its own example (5.7.1). RFC 7372 §4: when
+   * another authentication method failed as well, X.7.26 "multiple authentication checks failed".
+   */
+  dmarcReject: (domain: string, multipleFailed: boolean): Reply => ({
+    code: 550,
+    enhanced: multipleFailed ? '5.7.26' : '5.7.1',
+    text: `Email rejected per DMARC policy for ${domain}`,
+  }),
   /** RFC 9989 §7.2: deferring for want of a policy is best done with 4xy; RFC 3463 X.4.3: DNS unavailable. */
   dmarcTempError: (domain: string): Reply => ({ code: 451, enhanced: '4.4.3', text: `Temporary DNS failure evaluating DMARC policy for ${domain || 'the author domain'}, try again later` }),
   /** RFC 5322 §3.6 (exactly one From) and the header syntax of §2.2; RFC 3463 X.6.0: a content problem. */

@@ -109,7 +109,7 @@ describe('swaks → authgate-smtpd → Postfix → Maildir', () => {
     const before = (await postfix.messages()).length;
     const sent = await send('dmarc.eml', messageFrom('ceo@bank.example', { subject: 'Wire transfer' }), 'ceo@bank.example', 'bob@authgate.test');
     expect(sent.code).not.toBe(0);
-    expect(sent.output).toMatch(/<\*\*\s+550 5\.7\.1 Email rejected per DMARC policy for bank\.example/);
+    expect(sent.output).toMatch(/<\*\*\s+550 5\.7\.26 Email rejected per DMARC policy for bank\.example/);
     await expect(postfix.log()).resolves.not.toMatch(/from=<ceo@bank\.example>/);
     expect((await postfix.messages()).length).toBe(before);
   });

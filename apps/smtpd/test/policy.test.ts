@@ -41,7 +41,7 @@ const forgedBank = messageFrom('ceo@bank.example', { subject: 'Wire transfer' })
 describe('DMARC policy', () => {
   test.for([
     ['monitor (the default) stamps a DMARC failure and relays it', {}, 250, /^2\.6\.0/, 'dmarc-fail-reject'],
-    ['enforce refuses it with RFC 9989 §7.2 wording', { policy: 'enforce' }, 550, /^5\.7\.1 Email rejected per DMARC policy for bank\.example$/, 'dmarc-fail-reject'],
+    ['enforce refuses it with RFC 9989 §7.2 wording, 5.7.26 as SPF failed too (RFC 7372 §4)', { policy: 'enforce' }, 550, /^5\.7\.26 Email rejected per DMARC policy for bank\.example$/, 'dmarc-fail-reject'],
     ['dmarcReject: quarantine marks it instead', { policy: { dmarcReject: 'quarantine' } }, 250, /^2\.6\.0/, 'dmarc-fail-reject'],
     ['an allow-listed network is never refused', { policy: { dmarcReject: 'reject', allow: { ips: ['127.0.0.0/8'] } } }, 250, /^2\.6\.0/, 'dmarc-fail-reject'],
   ] as const)('%s', async ([, overrides, code, text, rule]) => {
@@ -63,7 +63,12 @@ describe('DMARC policy', () => {
 
   test('quarantine disposition with dmarcQuarantine: reject is refused', async () => {
     const { reply } = await deliver({ policy: { dmarcQuarantine: 'reject' } }, 'x@quarantine.example', messageFrom('x@quarantine.example'));
-    expect(reply).toMatchObject({ code: 550, text: '5.7.1 Email rejected per DMARC policy for quarantine.example' });
+    expect(reply).toMatchObject({ code: 550, text: '5.7.26 Email rejected per DMARC policy for quarantine.example' });
+  });
+
+  test('a DMARC failure alone (SPF passed for another domain, no DKIM) is refused with 5.7.1', async () => {
+    const { reply } = await deliver({ policy: 'enforce' }, 'alice@sender.example', forgedBank);
+    expect(reply).toMatchObject({ code: 550, text: '5.7.1 Email rejected per DMARC policy for bank.example' });
   });
 
   test('t=y (testing) turns reject into quarantine, which enforce alone does not refuse', async () => {
