@@ -25,4 +25,4 @@ export type { AlignmentMode, DmarcMode, DmarcPolicy, FailureOption, TagName, Tag
 export { MAX_TREE_WALK_QUERIES, walkTargets } from './tree-walk.js';
 export type { OrganizationalRule } from './tree-walk.js';
 export { formatReportUri, parseReportUri } from './uri.js';
-export type { ReportUri, ReportUriResult, SizeUnit } from './uri.js';
+export type { ParseReportUriOptions, ReportUri, ReportUriResult, SizeUnit } from './uri.js';

@@ -70,11 +70,13 @@ function keyword<T extends string>(allowed: readonly T[]) {
   };
 }
 
-function uriList(value: string): TagParse<ReportUri[]> {
-  const { uris, rejected } = parseUriList(value);
-  const warnings = rejected.map((p: DmarcProblem) => `${withoutPrefix(p.message)} (ignored)`);
-  // RFC 9989 §4.10.1 asks whether a list holds "at least one syntactically valid reporting URI".
-  return uris.length > 0 ? ok(uris, warnings) : bad(`no valid URI: ${rejected.map((p) => withoutPrefix(p.message)).join('; ')}`);
+function uriList(mode: DmarcMode) {
+  return (value: string): TagParse<ReportUri[]> => {
+    const { uris, rejected } = parseUriList(value, { mode });
+    const warnings = rejected.map((p: DmarcProblem) => `${withoutPrefix(p.message)} (ignored)`);
+    // RFC 9989 §4.10.1 asks whether a list holds "at least one syntactically valid reporting URI".
+    return uris.length > 0 ? ok(uris, warnings) : bad(`no valid URI: ${rejected.map((p) => withoutPrefix(p.message)).join('; ')}`);
+  };
 }
 
 function withoutPrefix(message: string): string {
@@ -131,8 +133,8 @@ export function tagParsers(mode: DmarcMode): TagParsers {
     psd: keyword(['y', 'n', 'u'] as const),
     t: keyword(['y', 'n'] as const),
     fo: failureOptions(mode),
-    rua: uriList,
-    ruf: uriList,
+    rua: uriList(mode),
+    ruf: uriList(mode),
     pct: percent,
     rf: reportFormats,
     ri: interval,

@@ -1,5 +1,6 @@
 import { normalizeDomain } from './domain.js';
 import { problem, type DmarcProblem } from './errors.js';
+import type { DmarcMode } from './tags.js';
 
 /** The RFC 7489 §6.2 size units: powers of two (a kilobyte is 2^10 bytes). */
 export type SizeUnit = 'k' | 'm' | 'g' | 't';
@@ -20,11 +21,17 @@ export interface ReportUri {
   /**
    * The RFC 7489 §6.2 maximum report size (`!50m`). RFC 9989 §4.8 keeps it only as obsolete syntax
    * that reporters should ignore; it is parsed so records round-trip and legacy reporters can use it.
+   * A count beyond 2^53 - 1 (several petabytes: no limit in practice) is accepted and not kept.
    */
   maxSize?: { count: number; unit?: SizeUnit; bytes: number };
 }
 
 export type ReportUriResult = { ok: true; uri: ReportUri } | { ok: false; problem: DmarcProblem };
+
+export interface ParseReportUriOptions {
+  /** RFC 7489 bounds the size count to an unsigned 64-bit integer; RFC 9989 (default) does not. */
+  mode?: DmarcMode;
+}
 
 const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 // RFC 3986 §2: unreserved, sub-delims, gen-delims and '%'. The comma and the exclamation point are
@@ -33,6 +40,7 @@ const URI_CHARS = /^[A-Za-z0-9\-._~%$&'()*+;=:@/?#[\]]*$/;
 const PCT = /%(?![0-9A-Fa-f]{2})/;
 const SIZE = /^([0-9]+)([kmgtKMGT])?$/;
 const UNIT_POWER: Record<SizeUnit, number> = { k: 10, m: 20, g: 30, t: 40 };
+const UINT64_MAX = 2n ** 64n - 1n;
 
 /**
  * Parses one DMARC reporting URI: an RFC 3986 URI (generic syntax) optionally followed by the
@@ -40,7 +48,7 @@ const UNIT_POWER: Record<SizeUnit, number> = { k: 10, m: 20, g: 30, t: 40 };
  * at least one recipient, and every recipient needs a domain (RFC 6068 §2), since a report has to
  * be deliverable.
  */
-export function parseReportUri(text: string): ReportUriResult {
+export function parseReportUri(text: string, options: ParseReportUriOptions = {}): ReportUriResult {
   const bang = text.indexOf('!');
   const uriText = bang === -1 ? text : text.slice(0, bang);
   const syntax = checkUri(uriText);
@@ -55,9 +63,9 @@ export function parseReportUri(text: string): ReportUriResult {
     uri.addresses = addresses;
   }
   if (bang !== -1) {
-    const size = parseSize(text.slice(bang + 1));
-    if (size === undefined) return { ok: false, problem: problem('invalid-size', `${quote(text)}: the size after "!" is not digits and an optional k, m, g or t`) };
-    uri.maxSize = size;
+    const size = parseSize(text.slice(bang + 1), options.mode ?? 'rfc9989');
+    if (!size.ok) return { ok: false, problem: problem('invalid-size', `${quote(text)}: ${size.reason}`) };
+    if (size.maxSize !== undefined) uri.maxSize = size.maxSize;
   }
   return { ok: true, uri };
 }
@@ -72,11 +80,11 @@ export function formatReportUri(uri: ReportUri): string {
  * Splits a `dmarc-urilist` (RFC 9989 §4.8: URIs separated by commas with optional white space) and
  * keeps the URIs that parse; the others are returned as problems so the caller can warn about them.
  */
-export function parseUriList(value: string): { uris: ReportUri[]; rejected: DmarcProblem[] } {
+export function parseUriList(value: string, options: ParseReportUriOptions = {}): { uris: ReportUri[]; rejected: DmarcProblem[] } {
   const uris: ReportUri[] = [];
   const rejected: DmarcProblem[] = [];
   for (const item of value.split(',')) {
-    const result = parseReportUri(item.replace(/^[ \t]+|[ \t]+$/g, ''));
+    const result = parseReportUri(item.replace(/^[ \t]+|[ \t]+$/g, ''), options);
     if (result.ok) uris.push(result.uri);
     else rejected.push(result.problem);
   }
@@ -117,15 +125,24 @@ function mailbox(text: string): string | undefined {
   return domain === undefined ? undefined : `${text.slice(0, at)}@${domain}`;
 }
 
-function parseSize(text: string): ReportUri['maxSize'] | undefined {
+type SizeParse = { ok: true; maxSize?: NonNullable<ReportUri['maxSize']> } | { ok: false; reason: string };
+
+/**
+ * `"!" 1*DIGIT [ "k" / "m" / "g" / "t" ]` (RFC 9989 §4.8 obs-dmarc-report-size, RFC 7489 §6.4).
+ * RFC 9989 puts no bound on the digits, so any count is valid there; RFC 7489 requires the count
+ * to "fit within an unsigned 64-bit integer". A count past 2^53 - 1 cannot be held exactly: the URI
+ * stays valid and the size is dropped, as a limit of petabytes is no limit.
+ */
+function parseSize(text: string, mode: DmarcMode): SizeParse {
   const match = SIZE.exec(text);
-  if (match === null) return undefined;
-  const count = Number(match[1]);
-  // RFC 7489 §6.4: the numeric portion must fit an unsigned 64-bit integer; we also want it exact.
-  if (!Number.isSafeInteger(count)) return undefined;
+  if (match === null) return { ok: false, reason: 'the size after "!" is not digits and an optional k, m, g or t' };
+  const digits = BigInt(match[1]!);
+  if (mode === 'rfc7489' && digits > UINT64_MAX) return { ok: false, reason: 'the size does not fit an unsigned 64-bit integer (RFC 7489 §6.4)' };
+  if (digits > BigInt(Number.MAX_SAFE_INTEGER)) return { ok: true };
+  const count = Number(digits);
   const unit = match[2]?.toLowerCase() as SizeUnit | undefined;
   const bytes = count * 2 ** (unit === undefined ? 0 : UNIT_POWER[unit]);
-  return unit === undefined ? { count, bytes } : { count, unit, bytes };
+  return { ok: true, maxSize: unit === undefined ? { count, bytes } : { count, unit, bytes } };
 }
 
 function quote(text: string): string {

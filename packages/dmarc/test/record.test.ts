@@ -97,6 +97,9 @@ describe('parseDmarcRecord: syntax errors fall back to defaults with a warning (
     ['v=DMARC1; p=none; rf=afrf:iodef', 'rfc7489', { rf: ['afrf', 'iodef'] }, /unregistered report format iodef/],
     ['v=DMARC1; p=none; rua=bogus', 'rfc9989', { invalid: { rua: 'bogus' } }, /no valid URI/],
     ['v=DMARC1; p=none; rua=mailto:a@a.example,bogus', 'rfc9989', { rua: [{ addresses: ['a@a.example'] }] }, /bogus.*ignored/],
+    // RFC 9989 §4.8: the obsolete size has no bound; RFC 7489 §6.4 bounds it to 64 bits.
+    ['v=DMARC1; p=none; rua=mailto:a@a.example!99999999999999999999', 'rfc9989', { rua: [{ uri: 'mailto:a@a.example' }] }, /^$/],
+    ['v=DMARC1; p=none; rua=mailto:a@a.example!99999999999999999999', 'rfc7489', { invalid: { rua: 'mailto:a@a.example!99999999999999999999' } }, /64-bit/],
     ['v=DMARC1; p=none; foo=bar', 'rfc9989', {}, /unknown tag foo/],
     ['v=DMARC1; p=none; pct=50', 'rfc9989', { pct: undefined }, /removed \(Appendix C\.5\.2\)/],
     ['v=DMARC1; p=none; np=reject', 'rfc7489', { np: undefined }, /not an RFC 7489 tag/],

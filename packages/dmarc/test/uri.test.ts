@@ -41,9 +41,31 @@ describe('parseReportUri', () => {
     ['mailto:a@example.com!10x', 'invalid-size', 'unknown unit'],
     ['mailto:a@example.com!1.5m', 'invalid-size', 'fraction'],
     ['mailto:a@example.com!10m!5k', 'invalid-size', 'two sizes'],
-    ['mailto:a@example.com!99999999999999999999', 'invalid-size', 'size beyond 2^53'],
   ] as const)('rejects %j (%s: %s)', ([text, code]) => {
     expect(parseReportUri(text)).toMatchObject({ ok: false, problem: { code } });
+    expect(parseReportUri(text, { mode: 'rfc7489' })).toMatchObject({ ok: false, problem: { code } });
+  });
+
+  // RFC 9989 §4.8 obs-dmarc-report-size is "!" 1*DIGIT with no bound; RFC 7489 §6.4 bounds the
+  // count to an unsigned 64-bit integer. A count past 2^53 - 1 keeps the URI and drops the size.
+  test.for([
+    ['mailto:a@example.com!9007199254740991', 'rfc9989', { maxSize: { count: 9007199254740991, bytes: 9007199254740991 } }],
+    ['mailto:a@example.com!9007199254740992', 'rfc9989', { uri: 'mailto:a@example.com', maxSize: undefined }],
+    ['mailto:a@example.com!99999999999999999999k', 'rfc9989', { uri: 'mailto:a@example.com', maxSize: undefined }],
+    ['mailto:a@example.com!18446744073709551615', 'rfc7489', { uri: 'mailto:a@example.com', maxSize: undefined }],
+    ['mailto:a@example.com!18446744073709551616', 'rfc7489', undefined],
+    ['mailto:a@example.com!99999999999999999999', 'rfc7489', undefined],
+    ['mailto:a@example.com!007m', 'rfc7489', { maxSize: { count: 7, unit: 'm', bytes: 7 * 2 ** 20 } }],
+  ] as const)('size %s (%s)', ([text, mode, expected]) => {
+    const result = parseReportUri(text, { mode });
+    if (expected === undefined) {
+      expect(result).toMatchObject({ ok: false, problem: { code: 'invalid-size' } });
+      return;
+    }
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.uri).toMatchObject(Object.fromEntries(Object.entries(expected).filter(([, v]) => v !== undefined)));
+    if ('maxSize' in expected && expected.maxSize === undefined) expect(result.uri).not.toHaveProperty('maxSize');
   });
 
   test('never throws, and what parses formats back to the same URI', () => {
