@@ -22,6 +22,9 @@
  * - `invalid-domain`: the domain given to `discoverPolicy` or `organizationalDomain` is not one.
  * - `too-many-author-domains`: more distinct author domains than the evaluation limit
  *   (RFC 9989 §11.5 recommends limiting them; an incomplete evaluation cannot pass).
+ * - `multiple-from`: several From fields whose domains all pass. RFC 9989 §4.4 (RFC 7489 §3.1):
+ *   "Identifier Alignment cannot occur with a message ... with a ... repeated RFC5322.From header
+ *   field", so such a message never passes; a failing domain still fails it.
  * - `no-policy`: no DMARC Policy Record applies (result `none`, RFC 9989 §4.10.1).
  * - `multiple-records`: several DMARC records at one name; they are all discarded
  *   (RFC 9989 §4.10 step 2; RFC 7489 §6.6.3 step 5).
@@ -43,6 +46,7 @@ export type DmarcErrorCode =
   | 'invalid-author-domain'
   | 'invalid-domain'
   | 'too-many-author-domains'
+  | 'multiple-from'
   | 'no-policy'
   | 'multiple-records'
   | 'malformed-record'

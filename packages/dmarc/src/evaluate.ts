@@ -3,7 +3,7 @@ import { checkAlignment, type Alignment, type AuthenticatedIdentifiers } from '.
 import { authorDomainsOf, type AuthorDomain } from './author.js';
 import { strictest } from './combine.js';
 import { discover, type PolicyDiscovery } from './discovery.js';
-import type { DmarcProblem } from './errors.js';
+import { problem, type DmarcProblem } from './errors.js';
 import { domainExists } from './existence.js';
 import { DmarcLookups } from './lookup.js';
 import { organizationalDomainOf } from './org-domain.js';
@@ -81,7 +81,23 @@ export async function evaluateDmarc(input: EvaluateDmarcInput): Promise<DmarcEva
   const evaluations = await Promise.all(
     authors.domains.map((author) => evaluateAuthor(lookups, author, identifiers, random)),
   );
-  return strictest(evaluations);
+  const broken = authors.brokenFields.map((failure) => ({ ...emptyEvaluation(mode, []), result: 'permerror' as const, problem: failure }));
+  const combined = strictest([...evaluations, ...broken]);
+  return authors.fields > 1 ? neverPassWithSeveralFromFields(combined, authors.fields) : combined;
+}
+
+/**
+ * RFC 9989 §4.4 (and RFC 7489 §3.1): "Identifier Alignment cannot occur with a message that is not
+ * valid per [RFC5322], particularly one with a malformed, absent, or repeated RFC5322.From header
+ * field". RFC 5322 §3.6 allows one From field. Every domain is still evaluated (RFC 9989 §11.5), so a
+ * failing one fails the message with the strictest policy and a second From field cannot be used to
+ * escape a reject; but when every domain would pass, the message is a `permerror`, never a `pass`.
+ */
+function neverPassWithSeveralFromFields(combined: DmarcEvaluation, fields: number): DmarcEvaluation {
+  if (combined.result !== 'pass') return combined;
+  const { policy: _policy, policySource: _policySource, ...rest } = combined;
+  const failure = problem('multiple-from', `${fields} From fields: identifier alignment cannot occur with a repeated From field (RFC 9989 §4.4)`);
+  return { ...rest, result: 'permerror', disposition: 'none', problem: failure };
 }
 
 function checkInput(input: EvaluateDmarcInput): DmarcMode {
