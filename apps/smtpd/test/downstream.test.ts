@@ -126,6 +126,15 @@ describe('the downstream decides, the client hears it', () => {
     expect(sink.sessions).toBe(1);
   });
 
+  test('a pooled session the downstream dropped is replaced once, unseen by the client', async () => {
+    let mails = 0;
+    const { sink, filter } = await setup({ mail: () => (++mails === 2 ? 'close' : undefined) });
+    expect((await send(filter)).code).toBe(250);
+    expect((await send(filter)).code).toBe(250);
+    expect(sink.sessions).toBe(2);
+    expect(sink.delivered).toHaveLength(2);
+  });
+
   test('STARTTLS to the downstream when it offers it', async () => {
     const { sink, filter } = await setup({ tls: true });
     expect((await send(filter)).code).toBe(250);

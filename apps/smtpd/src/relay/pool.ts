@@ -40,13 +40,13 @@ export class DownstreamPool {
     return this.#config;
   }
 
-  /** An idle session that is still up, or a new one. Rejects with `RelayError` when none can be had. */
-  async acquire(): Promise<DownstreamConnection> {
+  /** An idle session that is still up (`reused`), or a new one. Rejects with `RelayError` when none can be had. */
+  async acquire(): Promise<{ connection: DownstreamConnection; reused: boolean }> {
     for (let idle = this.#idle.pop(); idle !== undefined; idle = this.#idle.pop()) {
       clearTimeout(idle.timer);
-      if (idle.connection.usable) return idle.connection;
+      if (idle.connection.usable) return { connection: idle.connection, reused: true };
     }
-    return this.open();
+    return { connection: await this.open(), reused: false };
   }
 
   async open(): Promise<DownstreamConnection> {

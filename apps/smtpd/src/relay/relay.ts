@@ -38,15 +38,25 @@ export class Relay {
 
   /**
    * Starts a transaction: a session (reused when possible), XFORWARD when configured, then MAIL.
-   * A refusal of MAIL by the downstream comes back as `{ ok: false, reply }` to pass on.
+   * A refusal of MAIL by the downstream comes back as `{ ok: false, reply }` to pass on. A pooled
+   * session that turns out to be dead (the downstream closed it while idle) is replaced once.
    */
   async begin(client: ClientIdentity, binding: ClientBinding, from: string, parameters: MailParameters): Promise<Outcome<RelayTransaction>> {
-    let connection: DownstreamConnection;
+    const first = await this.#attempt(client, binding, from, parameters, false);
+    if (first.ok || first.error === undefined || !first.reused || first.error.code !== 'downstream-lost') return first;
+    return this.#attempt(client, binding, from, parameters, true);
+  }
+
+  async #attempt(
+    client: ClientIdentity, binding: ClientBinding, from: string, parameters: MailParameters, fresh: boolean,
+  ): Promise<Outcome<RelayTransaction> & { reused?: boolean }> {
+    let lease: { connection: DownstreamConnection; reused: boolean };
     try {
-      connection = this.config.xclient ? await binding.connection(this, client) : await this.pool.acquire();
+      lease = this.config.xclient ? await binding.lease(this, client) : fresh ? { connection: await this.pool.open(), reused: false } : await this.pool.acquire();
     } catch (error) {
       return failure(error);
     }
+    const { connection, reused } = lease;
     const transaction = new RelayTransaction(this, connection, binding);
     try {
       if (this.config.xforward) await sendAttributes(connection, 'XFORWARD', client);
@@ -63,7 +73,7 @@ export class Relay {
       return { ok: true, value: transaction };
     } catch (error) {
       transaction.abandon();
-      return failure(error);
+      return { ...failure<RelayTransaction>(error), reused };
     }
   }
 
@@ -80,8 +90,9 @@ export class ClientBinding {
   #connection: DownstreamConnection | undefined;
   #helo: string | undefined;
 
-  async connection(relay: Relay, client: ClientIdentity): Promise<DownstreamConnection> {
-    if (this.#connection?.usable === true && this.#helo === client.helo) return this.#connection;
+  /** The session bound to this client (reused: opened for an earlier transaction), or a new one told who the client is. */
+  async lease(relay: Relay, client: ClientIdentity): Promise<{ connection: DownstreamConnection; reused: boolean }> {
+    if (this.#connection?.usable === true && this.#helo === client.helo) return { connection: this.#connection, reused: true };
     this.#connection?.quit();
     const connection = await relay.pool.open();
     this.#connection = connection;
@@ -92,7 +103,7 @@ export class ClientBinding {
       this.forget(connection);
       throw error;
     }
-    return connection;
+    return { connection, reused: false };
   }
 
   /** Called when a bound session can no longer be trusted to be clean. */
