@@ -19,3 +19,5 @@ export type { ProxyEndpoint, ProxyHeader, ProxyParse } from './proxy/header.js';
 export { handleSignals } from './signals.js';
 export type { SignalOptions } from './signals.js';
 export { createLogger } from './logging.js';
+export type { Logger } from './logging.js';
+export { FilterMetrics } from './metrics.js';
