@@ -5,17 +5,30 @@ const LF = 0x0a;
 const SP = 0x20;
 const HTAB = 0x09;
 const COLON = 0x3a;
-const CRLF = Buffer.from('\r\n');
 
 /**
  * One header field as the header hash sees it (RFC 6376 §3.4.1, §3.4.2). `raw` is the field's exact
  * bytes with its final CRLF (`HeaderField.raw`); the result ends with CRLF when `withCrlf`.
  */
 export function canonicalizeField(raw: Buffer, canonicalization: Canonicalization, withCrlf = true): Buffer {
-  if (canonicalization === 'relaxed') return relaxedField(raw, withCrlf);
+  const out = Buffer.allocUnsafe(raw.length + 2);
+  return out.subarray(0, writeField(raw, canonicalization, out, 0, withCrlf));
+}
+
+/**
+ * Writes `raw` canonicalized into `out` at `offset` and returns the offset after it; `out` needs
+ * room for `raw.length + 2` octets. Lets the header hash input be built in one buffer.
+ */
+export function writeField(raw: Buffer, canonicalization: Canonicalization, out: Buffer, offset: number, withCrlf: boolean): number {
+  const end = endsWithCrlf(raw) ? raw.length - 2 : raw.length;
+  const colon = raw.indexOf(COLON);
   // RFC 6376 §3.4.1: "simple" presents the field exactly as it is.
-  if (withCrlf) return endsWithCrlf(raw) ? raw : Buffer.concat([raw, CRLF]);
-  return endsWithCrlf(raw) ? raw.subarray(0, raw.length - 2) : raw;
+  let written = canonicalization === 'relaxed' && colon !== -1 && colon < end ? writeRelaxed(raw, colon, end, out, offset) : offset + raw.copy(out, offset, 0, end);
+  if (withCrlf) {
+    out[written++] = CR;
+    out[written++] = LF;
+  }
+  return written;
 }
 
 /**
@@ -23,12 +36,8 @@ export function canonicalizeField(raw: Buffer, canonicalization: Canonicalizatio
  * a field each one is followed by WSP); turn each WSP run into one SP; drop WSP at the end of the
  * value and around the colon. Works on octets, so 8-bit values pass through untouched.
  */
-function relaxedField(raw: Buffer, withCrlf: boolean): Buffer {
-  const colon = raw.indexOf(COLON);
-  if (colon === -1) return canonicalizeField(raw, 'simple', withCrlf);
-  const end = endsWithCrlf(raw) ? raw.length - 2 : raw.length;
-  const out = Buffer.allocUnsafe(end + 3);
-  let written = 0;
+function writeRelaxed(raw: Buffer, colon: number, end: number, out: Buffer, offset: number): number {
+  let written = offset;
   let nameEnd = colon;
   while (nameEnd > 0 && isWsp(raw[nameEnd - 1]!)) nameEnd--;
   for (let i = 0; i < nameEnd; i++) {
@@ -53,11 +62,7 @@ function relaxedField(raw: Buffer, withCrlf: boolean): Buffer {
     started = true;
     out[written++] = octet;
   }
-  if (withCrlf) {
-    out[written++] = CR;
-    out[written++] = LF;
-  }
-  return out.subarray(0, written);
+  return written;
 }
 
 function isWsp(octet: number): boolean {

@@ -1,5 +1,5 @@
 import type { HeaderField } from '@authgate/message';
-import { canonicalizeField } from './canonicalize-header.js';
+import { writeField } from './canonicalize-header.js';
 import type { Canonicalization } from './signature.js';
 
 const SEMICOLON = 0x3b;
@@ -57,9 +57,14 @@ export class HeaderIndex {
  * its final CRLF.
  */
 export function headerHashInput(fields: readonly HeaderField[], signatureField: Buffer, canonicalization: Canonicalization): Buffer {
-  const parts = fields.map((field) => canonicalizeField(field.raw, canonicalization));
-  parts.push(canonicalizeField(withoutSignatureValue(signatureField), canonicalization, false));
-  return Buffer.concat(parts);
+  const signature = withoutSignatureValue(signatureField);
+  let size = signature.length + 2;
+  for (const field of fields) size += field.raw.length + 2;
+  const out = Buffer.allocUnsafe(size);
+  let written = 0;
+  for (const field of fields) written = writeField(field.raw, canonicalization, out, written, true);
+  written = writeField(signature, canonicalization, out, written, false);
+  return out.subarray(0, written);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { DnsError, type Resolver } from '@authgate/dns';
 import { problem, type DkimProblem } from './errors.js';
-import { importPublicKey, parseKeyRecord, type KeyRecord } from './key-record.js';
+import { parseKeyRecord, type KeyRecord } from './key-record.js';
+import { importPublicKey } from './public-key.js';
 
 /** A key record with its public key imported once, on first use. */
 export interface KeyCandidate {

@@ -1,4 +1,3 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
 import { problem, type DkimProblem } from './errors.js';
 import { decodeBase64 } from './signature.js';
 import { formatTagList, parseTagList, stripFws } from './tags.js';
@@ -65,45 +64,6 @@ export function formatKeyRecord(record: KeyRecord): string {
   if (record.notes !== undefined) pairs.push(['n', record.notes]);
   pairs.push(['p', record.publicKey.toString('base64')]);
   return formatTagList(pairs);
-}
-
-/** The public key of a record, for its k= type; `undefined` when p= does not hold one. */
-export function importPublicKey(record: KeyRecord): { key: KeyObject; bits: number } | undefined {
-  if (record.keyType === 'ed25519') return importEd25519(record.publicKey);
-  if (record.keyType === 'rsa') return importRsa(record.publicKey);
-  return undefined;
-}
-
-// RFC 8410 §4: the SubjectPublicKeyInfo of an Ed25519 key is this prefix and the 32 key octets.
-const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
-const ED25519_KEY_OCTETS = 32;
-
-/** RFC 8463 §4.2: p= is the bare 32-octet Ed25519 public key. */
-function importEd25519(raw: Buffer): { key: KeyObject; bits: number } | undefined {
-  if (raw.length !== ED25519_KEY_OCTETS) return undefined;
-  try {
-    const key = createPublicKey({ key: Buffer.concat([ED25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
-    return { key, bits: 256 };
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * RFC 6376 §3.6.1 names an RSAPublicKey (PKCS#1) for k=rsa, but its Appendix C, and so almost
- * every publisher, writes a SubjectPublicKeyInfo: accept both.
- */
-function importRsa(der: Buffer): { key: KeyObject; bits: number } | undefined {
-  for (const type of ['spki', 'pkcs1'] as const) {
-    try {
-      const key = createPublicKey({ key: der, format: 'der', type });
-      if (key.asymmetricKeyType !== 'rsa') return undefined;
-      return { key, bits: key.asymmetricKeyDetails?.modulusLength ?? 0 };
-    } catch {
-      // Not this encoding; try the next.
-    }
-  }
-  return undefined;
 }
 
 function syntax(detail: string): KeyRecordResult {

@@ -13,18 +13,22 @@ const DOT_STRING = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\uffff-]+(?:\.[A-Za-z0-9
 // RFC 5321: Quoted-string = DQUOTE *(qtextSMTP / quoted-pairSMTP) DQUOTE.
 const QUOTED_STRING = /^"(?:[\x20\x21\x23-\x5b\x5d-\x7e\u0080-\uffff]|\\[\x20-\x7e])*"$/;
 
+/** RFC 1035 §2.3.4: a name is at most 253 characters in text form; checked first so no regex sees a long input. */
+const MAX_NAME = 253;
+
 export function isDomainName(text: string): boolean {
-  return DOMAIN_NAME.test(text);
+  return text.length <= MAX_NAME && DOMAIN_NAME.test(text);
 }
 
 export function isSelector(text: string): boolean {
-  return SELECTOR.test(text);
+  return text.length <= MAX_NAME && SELECTOR.test(text);
 }
 
 /** RFC 6376 §3.5 i=: `[ Local-part ] "@" domain-name`; the local-part may be empty. */
 export function splitIdentity(identity: string): { localPart: string; domain: string } | undefined {
   const at = identity.lastIndexOf('@');
-  if (at === -1) return undefined;
+  // RFC 5321 §4.5.3.1.1: a local-part is at most 64 octets (quoted forms a little longer).
+  if (at === -1 || at > 256) return undefined;
   const localPart = identity.slice(0, at);
   const domain = identity.slice(at + 1);
   if (!isDomainName(domain)) return undefined;

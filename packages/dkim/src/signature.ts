@@ -1,4 +1,4 @@
-import { problem, type DkimProblem } from './errors.js';
+import { problem, type DkimErrorCode, type DkimProblem } from './errors.js';
 import { isDomainName, isSelector, isWithin, splitIdentity } from './names.js';
 import { decodeDkimQuotedPrintable, encodeDkimQuotedPrintable } from './quoted-printable.js';
 import { formatTagList, parseTagList, stripFws, type TagList } from './tags.js';
@@ -61,66 +61,71 @@ export function parseSignature(value: string): SignatureResult {
   const list = parseTagList(value);
   if (!list.ok) return { ok: false, problem: list.problem, summary: {} };
   const tags = list.tags;
-  const summary = summarize(tags);
-  const fail = (code: Parameters<typeof problem>[0], detail: string): SignatureResult => ({
-    ok: false, problem: problem(code, detail), summary,
-  });
-
+  const b = tags.has('b') ? stripFws(tags.get('b')!) : undefined;
+  const summary = summarize(tags, b);
   for (const name of REQUIRED) {
-    if (!tags.has(name)) return fail('missing-tag', `signature has no ${name}= tag (RFC 6376 §6.1.1)`);
+    if (!tags.has(name)) return { ok: false, problem: problem('missing-tag', `signature has no ${name}= tag (RFC 6376 §6.1.1)`), summary };
   }
-  if (tags.get('v') !== '1') return fail('unsupported-version', `signature version v=${tags.get('v')} is not 1`);
+  const identifiers = checkIdentifiers(tags);
+  if (!identifiers.ok) return { ok: false, problem: identifiers.problem, summary };
+  const data = checkData(tags, b!);
+  if (!data.ok) return { ok: false, problem: data.problem, summary };
+  return { ok: true, signature: Object.assign(identifiers.value, data.value), summary };
+}
 
+type Identifiers = Omit<DkimSignature, 'signature' | 'bodyHash' | 'bodyLength' | 'timestamp' | 'expiration'>;
+type Data = Pick<DkimSignature, 'signature' | 'bodyHash' | 'bodyLength' | 'timestamp' | 'expiration'>;
+
+/** v=, a=, c=, d=, s=, i=, h= and q=: what the signature is and who made it. */
+function checkIdentifiers(tags: TagList): Parsed<Identifiers> {
+  if (tags.get('v') !== '1') return bad('unsupported-version', `signature version v=${tags.get('v')} is not 1`);
   const algorithm = parseAlgorithm(tags.get('a')!);
-  if (!algorithm.ok) return { ok: false, problem: algorithm.problem, summary };
-
+  if (!algorithm.ok) return algorithm;
   const canonicalization = parseCanonicalization(tags.get('c'));
-  if (canonicalization === undefined) return fail('unknown-canonicalization', `unknown canonicalization c=${tags.get('c')}`);
-
+  if (canonicalization === undefined) return bad('unknown-canonicalization', `unknown canonicalization c=${tags.get('c')}`);
   const domain = tags.get('d')!;
-  if (!isDomainName(domain)) return fail('bad-domain', `d=${domain} is not a domain name of A-labels`);
+  if (!isDomainName(domain)) return bad('bad-domain', `d=${domain} is not a domain name of A-labels`);
   const selector = tags.get('s')!;
-  if (!isSelector(selector)) return fail('bad-selector', `s=${selector} is not a selector`);
-
-  const identity = parseIdentity(tags.get('i'), domain.toLowerCase());
-  if (!identity.ok) return { ok: false, problem: identity.problem, summary };
-
+  if (!isSelector(selector)) return bad('bad-selector', `s=${selector} is not a selector`);
+  const lowerDomain = domain.toLowerCase();
+  const identity = parseIdentity(tags.get('i'), lowerDomain);
+  if (!identity.ok) return identity;
   const headers = parseHeaderList(tags.get('h')!);
-  if (headers === undefined) return fail('bad-header-list', 'h= is not a colon-separated list of field names');
+  if (headers === undefined) return bad('bad-header-list', 'h= is not a colon-separated list of field names');
   // RFC 6376 §6.1.1: a signature that does not sign From is ignored (PERMFAIL, From field not signed).
-  if (!headers.some((name) => name.toLowerCase() === 'from')) return fail('from-not-signed', 'h= does not include From');
-
+  if (!headers.some((name) => name.toLowerCase() === 'from')) return bad('from-not-signed', 'h= does not include From');
   const queryProblem = checkQueryMethods(tags.get('q'));
-  if (queryProblem !== undefined) return { ok: false, problem: queryProblem, summary };
-
-  const signature = decodeBase64(tags.get('b')!);
-  if (signature === undefined || signature.length === 0) return fail('bad-base64', 'b= is not base64');
-  const bodyHash = decodeBase64(tags.get('bh')!);
-  if (bodyHash === undefined || bodyHash.length === 0) return fail('bad-base64', 'bh= is not base64');
-
-  const numbers = parseNumbers(tags);
-  if (!numbers.ok) return { ok: false, problem: numbers.problem, summary };
-
+  if (queryProblem !== undefined) return { ok: false, problem: queryProblem };
   return {
     ok: true,
-    summary,
-    signature: {
-      ...algorithm.value,
-      signature,
-      bodyHash,
-      ...canonicalization,
-      domain: domain.toLowerCase(),
-      selector,
-      headers,
-      identity: identity.identity,
-      identityDomain: identity.domain,
-      ...numbers.value,
+    value: {
+      algorithm: algorithm.value.algorithm, keyType: algorithm.value.keyType,
+      headerCanonicalization: canonicalization.headerCanonicalization, bodyCanonicalization: canonicalization.bodyCanonicalization,
+      domain: lowerDomain, selector, headers, identity: identity.value.identity, identityDomain: identity.value.domain,
     },
   };
 }
 
+/** b=, bh=, l=, t= and x=: the signature data, the body hash and the numbers. */
+function checkData(tags: TagList, b: string): Parsed<Data> {
+  const signature = decodeCompactBase64(b);
+  if (signature === undefined || signature.length === 0) return bad('bad-base64', 'b= is not base64');
+  const bodyHash = decodeBase64(tags.get('bh')!);
+  if (bodyHash === undefined || bodyHash.length === 0) return bad('bad-base64', 'bh= is not base64');
+  const numbers = parseNumbers(tags);
+  if (!numbers.ok) return numbers;
+  const data: Data = numbers.value as Data;
+  data.signature = signature;
+  data.bodyHash = bodyHash;
+  return { ok: true, value: data };
+}
+
+function bad(code: DkimErrorCode, detail: string): { ok: false; problem: DkimProblem } {
+  return { ok: false, problem: problem(code, detail) };
+}
+
 /** Reports d=, s=, a=, i= and b= as written, so that even a broken signature can be named. */
-function summarize(tags: TagList): SignatureSummary {
+function summarize(tags: TagList, b: string | undefined): SignatureSummary {
   const summary: SignatureSummary = {};
   const domain = tags.get('d');
   if (domain !== undefined && domain !== '') summary.domain = domain.toLowerCase();
@@ -131,8 +136,7 @@ function summarize(tags: TagList): SignatureSummary {
   const identity = tags.get('i');
   if (identity !== undefined) summary.identity = decodeDkimQuotedPrintable(identity) ?? identity;
   else if (summary.domain !== undefined) summary.identity = `@${summary.domain}`;
-  const b = tags.get('b');
-  if (b !== undefined && b !== '') summary.signature = stripFws(b);
+  if (b !== undefined && b !== '') summary.signature = b;
   return summary;
 }
 
@@ -172,17 +176,13 @@ function isCanonicalization(text: string | undefined): text is Canonicalization 
 }
 
 /** RFC 6376 §3.5 i=: DKIM-Quoted-Printable, its domain d= or a subdomain of it (§6.1.1). */
-function parseIdentity(text: string | undefined, domain: string): { ok: true; identity: string; domain: string } | { ok: false; problem: DkimProblem } {
-  if (text === undefined) return { ok: true, identity: `@${domain}`, domain };
+function parseIdentity(text: string | undefined, domain: string): Parsed<{ identity: string; domain: string }> {
+  if (text === undefined) return { ok: true, value: { identity: `@${domain}`, domain } };
   const decoded = decodeDkimQuotedPrintable(text);
   const parts = decoded === undefined ? undefined : splitIdentity(decoded);
-  if (decoded === undefined || parts === undefined) {
-    return { ok: false, problem: problem('bad-identity', `i=${text} is not [local-part]@domain`) };
-  }
-  if (!isWithin(parts.domain, domain)) {
-    return { ok: false, problem: problem('identity-mismatch', `i= domain ${parts.domain} is not d=${domain} or below it`) };
-  }
-  return { ok: true, identity: decoded, domain: parts.domain };
+  if (decoded === undefined || parts === undefined) return bad('bad-identity', `i=${text} is not [local-part]@domain`);
+  if (!isWithin(parts.domain, domain)) return bad('identity-mismatch', `i= domain ${parts.domain} is not d=${domain} or below it`);
+  return { ok: true, value: { identity: decoded, domain: parts.domain } };
 }
 
 /** RFC 6376 §3.5 h=: hdr-name *( [FWS] ":" [FWS] hdr-name ), not empty. */
@@ -201,8 +201,11 @@ function checkQueryMethods(text: string | undefined): DkimProblem | undefined {
 
 /** RFC 6376 §2.10 base64string: white space is folding; RFC 2045 §6.8 groups of four. */
 export function decodeBase64(text: string): Buffer | undefined {
-  const compact = stripFws(text);
-  if (!BASE64.test(compact) || compact.length % 4 !== 0) return undefined;
+  return decodeCompactBase64(stripFws(text));
+}
+
+function decodeCompactBase64(compact: string): Buffer | undefined {
+  if (compact.length % 4 !== 0 || !BASE64.test(compact)) return undefined;
   return Buffer.from(compact, 'base64');
 }
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { formatKeyRecord, parseKeyRecord, type KeyRecord } from '@authgate/dkim';
-import { importPublicKey } from '../src/key-record.js';
+import { importPublicKey } from '../src/public-key.js';
 import { fixture } from './fixtures.js';
 import { createPublicKey } from 'node:crypto';
 
