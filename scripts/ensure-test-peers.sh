@@ -6,9 +6,10 @@
 set -euo pipefail
 
 # Debian packages the tests use: Knot, Postfix, swaks; python3-authres and python3-spf read
-# and write the header fields in the authres interop test; bsdutils has script(1) for the CLI's
+# and write the header fields in the authres interop test; python3-dkim (with dnspython) checks
+# DKIM after the filter relays a message; bsdutils has script(1) for the CLI's
 # terminal tests.
-peers=(knot postfix swaks python3-authres python3-spf bsdutils)
+peers=(knot postfix swaks python3-authres python3-spf python3-dkim python3-dnspython bsdutils)
 missing=()
 for package in "${peers[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'ok installed' || missing+=("$package")
