@@ -42,6 +42,10 @@ export type PolicySource = 'author' | 'organizational' | 'psd';
  * The requested policy for the author domain (RFC 9989 §4.10.1): `p` when the record is the author
  * domain's own; for a record found higher up, `np` when the author domain does not exist and the
  * record has one, otherwise `sp`, and `p` when the applicable tag is absent (§4.7 `np`, `sp`).
+ * A non-existent subdomain under a record with `sp` but no `np` gets `sp`: §4.10.1's "in the
+ * absence of applicable sp or np tags, the p tag policy is used" could be read as `p`, but §4.7
+ * `np` says "the policy specified by the sp tag (if the sp tag is present) ... MUST be applied for
+ * non-existent subdomains", and the specific MUST decides.
  * RFC 7489 §6.6.3 has no `np` (the parser does not keep it in that mode).
  */
 export function requestedPolicy(
