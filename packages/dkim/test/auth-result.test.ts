@@ -27,3 +27,15 @@ describe('dkimAuthResult (RFC 8601 §2.7.1)', () => {
     if (verification.result === 'pass' && !('reason' in verification)) expect(entry.reason).toBeUndefined();
   });
 });
+
+describe('dkimAuthResult in an Authentication-Results field', () => {
+  test('formats and parses back through @authgate/authres', async () => {
+    const { formatAuthenticationResults, parseAuthenticationResults } = await import('@authgate/authres');
+    const entries = [dkimAuthResult(signed), dkimAuthResult({ ...signed, result: 'fail', reason: 'body hash did not verify', signature: 'Zm9vYmFy' })];
+    const value = formatAuthenticationResults({ authservId: 'mx.receiver.example', results: entries });
+    expect(value.replace(/\r\n\s+/g, ' ')).toContain('dkim=pass header.d=signer.example header.i=@signer.example header.s=rsa2048 header.a=rsa-sha256 header.b=OLxYQXAg');
+    const parsed = parseAuthenticationResults(value);
+    expect(parsed).toMatchObject({ ok: true });
+    if (parsed.ok) expect(parsed.value.results).toEqual(entries);
+  });
+});

@@ -86,3 +86,37 @@ describe('parseKeyRecord (RFC 6376 §3.6.1)', () => {
     }));
   });
 });
+
+describe('importPublicKey on malformed key data', () => {
+  const spki = createPublicKey(fixture('keys/rsa1024.pem')).export({ type: 'spki', format: 'der' });
+  const record = (publicKey: Buffer, keyType = 'rsa'): KeyRecord => ({ keyType, services: ['*'], flags: [], publicKey });
+
+  test.for([
+    ['truncated', spki.subarray(0, spki.length - 1)],
+    ['with trailing octets', Buffer.concat([spki, Buffer.from([0])])],
+    ['under the RSA-PSS algorithm (1.2.840.113549.1.1.10), not rsaEncryption', Buffer.from(spki.toString('hex').replace('2a864886f70d010101', '2a864886f70d01010a'), 'hex')],
+    ['with unused bits in its BIT STRING', (() => {
+      const copy = Buffer.from(spki);
+      copy[copy.indexOf(Buffer.from([0x03, 0x81, 0x8d])) + 3] = 1;
+      return copy;
+    })()],
+    ['an empty SEQUENCE', Buffer.from([0x30, 0x00])],
+    ['a length longer than the data', Buffer.from([0x30, 0x84, 0xff, 0xff, 0xff, 0xff])],
+  ] as const)('an RSA key %s is not imported', ([, der]) => {
+    expect(importPublicKey(record(der))).toBeUndefined();
+  });
+
+  test('no octet string throws, and only real keys import', () => {
+    fc.assert(fc.property(fc.uint8Array({ maxLength: 300 }), fc.constantFrom('rsa', 'ed25519'), (bytes, keyType) => {
+      const imported = importPublicKey(record(Buffer.from(bytes), keyType));
+      if (imported !== undefined) expect(imported.key.asymmetricKeyType).toBe(keyType);
+    }));
+    // Single-octet corruptions of a real key: none throws.
+    fc.assert(fc.property(fc.nat(spki.length - 1), fc.integer({ min: 0, max: 255 }), (at, octet) => {
+      const copy = Buffer.from(spki);
+      copy[at] = octet;
+      const imported = importPublicKey(record(copy));
+      expect(imported === undefined || imported.key.asymmetricKeyType === 'rsa').toBe(true);
+    }));
+  });
+});
