@@ -63,11 +63,32 @@ function cutLongPiece(piece: string): string[] {
 }
 
 /** Display width: a TAB counts 8 columns, any other character its UTF-8 octets, which bounds
- * both the columns a terminal uses and the octets the 998 limit counts. */
+ * both the columns a terminal uses and the octets the 998 limit counts. Counted from the UTF-16
+ * units directly: every word of every field written passes through here, several times. */
 export function width(text: string): number {
   let total = 0;
-  for (const c of text) total += c === '\t' ? 8 : Buffer.byteLength(c, 'utf8');
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) total += code === 0x09 ? 8 : 1;
+    else if (code < 0x800) total += 2;
+    else if (isHighSurrogate(code) && isLowSurrogate(text.charCodeAt(i + 1))) {
+      // A surrogate pair is one code point beyond U+FFFF: four octets in UTF-8.
+      total += 4;
+      i++;
+    } else {
+      // Three octets, also for a lone surrogate, which UTF-8 writes as U+FFFD.
+      total += 3;
+    }
+  }
   return total;
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
 }
 
 export interface FoldLayout {
