@@ -7,8 +7,7 @@ import type { DkimResult } from './types.js';
  * - `fail` when the cryptography says no (the signature or the body hash did not verify);
  * - `temperror` when the key could not be fetched for now;
  * - `policy` when only our local policy (a key-size floor above 1024 bits) refuses it;
- * - `neutral` for signatures we chose not to evaluate (over the signature limit) or whose key is in
- *   testing mode (t=y) and did not pass;
+ * - `neutral` for signatures we chose not to evaluate (over the signature limit);
  * - `permerror` for everything else: the signature or key record is unusable as written.
  */
 export const DKIM_CODES = {

@@ -57,13 +57,14 @@ export function evaluate(prepared: PreparedSignature, lookup: KeyLookup, minRsaB
 
 /**
  * RFC 6376 §3.6.1 t=y: verifiers MUST NOT treat mail signed in testing mode differently from
- * unsigned mail "even should the signature fail": a failure becomes `neutral`; a pass stays a pass
- * and is flagged, for the consumer's policy to weigh.
+ * unsigned mail "even should the signature fail". That is a rule for the consumer's policy, not
+ * a different verification outcome: the result stays what verification found (as dkimpy, OpenDKIM
+ * and mailauth report it) and is flagged, so a policy can weigh it and DMARC only counts passes.
  */
 function withTestingFlag(candidate: KeyCandidate, verdict: DkimVerification): DkimVerification {
   if (!candidate.record.flags.includes('y')) return verdict;
   const reason = verdict.reason === undefined ? 'key is in testing mode (t=y)' : `${verdict.reason}; key is in testing mode (t=y)`;
-  return { ...verdict, result: verdict.result === 'pass' ? 'pass' : 'neutral', testing: true, reason };
+  return { ...verdict, testing: true, reason };
 }
 
 function evaluateWithKey(prepared: PreparedSignature, candidate: KeyCandidate, minRsaBits: number, base: Partial<DkimVerification>): DkimVerification {

@@ -6,8 +6,11 @@
 const SUB_DOMAIN = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?';
 // RFC 6376 §3.5: domain-name = sub-domain 1*("." sub-domain).
 const DOMAIN_NAME = new RegExp(`^${SUB_DOMAIN}(?:\\.${SUB_DOMAIN})+$`);
-// RFC 6376 §3.1: selector = sub-domain *( "." sub-domain ).
-const SELECTOR = new RegExp(`^${SUB_DOMAIN}(?:\\.${SUB_DOMAIN})*$`);
+// RFC 6376 §3.1: selector = sub-domain *( "." sub-domain ). Underscores are accepted too: DNS
+// allows them in any label (RFC 2181 §11), selectors with them are published and signed with, and
+// dkimpy, OpenDKIM and mailauth verify them; refusing would fail mail the key can verify.
+const SELECTOR_LABEL = '[A-Za-z0-9_](?:[A-Za-z0-9_-]*[A-Za-z0-9_])?';
+const SELECTOR = new RegExp(`^${SELECTOR_LABEL}(?:\\.${SELECTOR_LABEL})*$`);
 // RFC 5321: Dot-string = Atom *("." Atom), atext from RFC 5322 §3.2.3, UTF-8 allowed (RFC 6531 §3.3).
 const DOT_STRING = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\uffff-]+(?:\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~\u0080-\uffff-]+)*$/;
 // RFC 5321: Quoted-string = DQUOTE *(qtextSMTP / quoted-pairSMTP) DQUOTE.

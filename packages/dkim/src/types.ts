@@ -12,7 +12,7 @@ export type DkimResult =
   | 'pass'
   /** The signature or the body hash did not verify (RFC 6376 §6.1.3 steps 3-4). */
   | 'fail'
-  /** Not evaluated (over the signature limit), or failed under a key in testing mode (t=y). */
+  /** Not evaluated: over the signature limit. */
   | 'neutral'
   /** Refused by local policy only (an RSA key under `minRsaBits`). */
   | 'policy'

@@ -106,7 +106,7 @@ describe('what signDkim writes', () => {
 
   test.for([
     [{ domain: 'example' }, 'bad-option', 'd= needs two labels'],
-    [{ selector: 'bad_selector' }, 'bad-option', 'not a selector'],
+    [{ selector: 'bad..selector' }, 'bad-option', 'not a selector'],
     [{ algorithm: 'rsa-sha1' }, 'bad-option', 'RFC 8301 §3.1: signers MUST use rsa-sha256'],
     [{ canonicalization: 'relaxed' }, 'bad-option', 'header/body both named'],
     [{ headers: ['to', 'subject'] }, 'bad-option', 'From MUST be signed (RFC 6376 §5.4)'],

@@ -130,11 +130,11 @@ describe('verifyDkim: one change from a valid baseline per case', () => {
     expect(await verify(message, { minRsaBits: 2048 })).toMatchObject([{ result: 'policy', keyBits: 1024, problem: { code: 'key-below-policy' } }]);
   });
 
-  test('t=y: a pass is flagged, a failure is neutral (RFC 6376 §3.6.1)', async () => {
+  test('t=y: a pass and a failure keep their result and are flagged (RFC 6376 §3.6.1)', async () => {
     const message = await signed({ selector: 'testing' });
     expect(await verify(message)).toMatchObject([{ result: 'pass', testing: true, reason: 'key is in testing mode (t=y)' }]);
     const changed = await verify(replace(message, 'attached', 'attacked'));
-    expect(changed).toMatchObject([{ result: 'neutral', testing: true, problem: { code: 'body-hash-mismatch' } }]);
+    expect(changed).toMatchObject([{ result: 'fail', testing: true, problem: { code: 'body-hash-mismatch' } }]);
     expect(changed[0]!.reason).toBe('body hash did not verify; key is in testing mode (t=y)');
   });
 
