@@ -24,7 +24,14 @@ export class DnsError extends Error {
   readonly rrtype: string;
 
   constructor(code: DnsErrorCode, rrtype: string, hostname: string, options?: { cause?: unknown }) {
+    // A DnsError is an answer (NXDOMAIN, NODATA), not a bug to trace: DMARC's tree walk and SPF
+    // meet several per message, and capturing a stack trace for each was the most expensive part
+    // of a negative answer. The limit is restored before anything else can run; `cause` keeps
+    // the resolver's own error, with its stack, for a TEMPFAIL.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(`dns: ${rrtype} ${hostname}: ${code}`, options);
+    Error.stackTraceLimit = stackTraceLimit;
     this.code = code;
     this.hostname = hostname;
     this.rrtype = rrtype;
