@@ -30,8 +30,27 @@ export function tokenWord(text: string): Word {
 
 /** A word holding a comment or a quoted-string, with its places to fold. */
 export function breakableWord(kind: 'comment' | 'quoted', text: string): Word {
-  const pieces = text.split(/(?<=[^ \t])(?=[ \t])/).flatMap(cutLongPiece);
+  const pieces: string[] = [];
+  let start = 0;
+  for (let i = 1; i < text.length; i++) {
+    // A piece ends where a run of white space starts (right after a character that is not WSP).
+    if (isWspCode(text.charCodeAt(i)) && !isWspCode(text.charCodeAt(i - 1))) {
+      addPiece(pieces, text.slice(start, i));
+      start = i;
+    }
+  }
+  addPiece(pieces, text.slice(start));
   return { kind, pieces };
+}
+
+function isWspCode(code: number): boolean {
+  return code === 0x20 || code === 0x09;
+}
+
+function addPiece(pieces: string[], piece: string): void {
+  // No UTF-16 unit is wider than a TAB's 8 columns: a short piece needs no measuring.
+  if (piece.length * 8 <= MAX_PIECE) pieces.push(piece);
+  else pieces.push(...cutLongPiece(piece));
 }
 
 /** Appends `suffix` (a `;`) to the end of a word. */
@@ -100,16 +119,37 @@ export interface FoldLayout {
   wrapIndent: string;
 }
 
+/** A word with its text (pieces joined) and that text's width, each computed once. */
+interface Measured {
+  word: Word;
+  text: string;
+  width: number;
+}
+
+function measure(word: Word): Measured {
+  const text = word.pieces.length === 1 ? word.pieces[0]! : word.pieces.join('');
+  return { word, text, width: width(text) };
+}
+
 /**
  * Lays out groups of words (e.g. one group per method result). When everything fits on the
  * first line it is written there, words separated by one space; otherwise every group after
  * the first starts on a line of its own and each group is filled line by line.
  */
 export function foldGroups(groups: Word[][], layout: FoldLayout): string {
-  const flat = groups.map((group) => group.map((word) => word.pieces.join('')).join(' ')).join(' ');
-  if (layout.prefixWidth + width(flat) <= MAX_COLUMNS) return flat;
+  const measured = groups.map((group) => group.map(measure));
+  // The width of the one-line form, words and groups joined by one space, without building it:
+  // widths add up, since every join is at a space (no surrogate pair spans two words).
+  let flatWidth = Math.max(0, measured.length - 1);
+  for (const group of measured) {
+    flatWidth += Math.max(0, group.length - 1);
+    for (const word of group) flatWidth += word.width;
+  }
+  if (layout.prefixWidth + flatWidth <= MAX_COLUMNS) {
+    return measured.map((group) => group.map((word) => word.text).join(' ')).join(' ');
+  }
   const out = new LineWriter(layout.prefixWidth, layout.wrapIndent);
-  groups.forEach((group, index) => {
+  measured.forEach((group, index) => {
     if (index > 0) out.newline(layout.groupIndent);
     for (const word of group) out.place(word);
   });
@@ -121,12 +161,14 @@ class LineWriter {
   private column: number;
   /** True at the start of a line, where a word needs no separating space. */
   private fresh = true;
+  private readonly indentWidth: number;
 
   constructor(
     prefixWidth: number,
     private readonly indent: string,
   ) {
     this.column = prefixWidth;
+    this.indentWidth = width(indent);
   }
 
   toString(): string {
@@ -135,13 +177,13 @@ class LineWriter {
 
   newline(indent: string): void {
     this.parts.push(`\r\n${indent}`);
-    this.column = width(indent);
+    this.column = indent === this.indent ? this.indentWidth : width(indent);
     this.fresh = true;
   }
 
-  private append(text: string): void {
+  private append(text: string, textWidth = width(text)): void {
     this.parts.push(text);
-    this.column += width(text);
+    this.column += textWidth;
     this.fresh = false;
   }
 
@@ -149,17 +191,19 @@ class LineWriter {
     return this.column + width(text) <= MAX_COLUMNS;
   }
 
-  place(word: Word): void {
-    const text = word.pieces.join('');
-    const separator = this.fresh ? '' : ' ';
-    if (this.fits(separator + text)) return this.append(separator + text);
-    if (!this.fresh && width(this.indent) + width(text) <= MAX_COLUMNS) {
-      this.newline(this.indent);
-      return this.append(text);
+  place({ word, text, width: textWidth }: Measured): void {
+    if (this.fresh) {
+      if (this.column + textWidth <= MAX_COLUMNS) return this.append(text, textWidth);
+    } else {
+      if (this.column + 1 + textWidth <= MAX_COLUMNS) return this.append(` ${text}`, 1 + textWidth);
+      if (this.indentWidth + textWidth <= MAX_COLUMNS) {
+        this.newline(this.indent);
+        return this.append(text, textWidth);
+      }
     }
     if (word.kind === 'token' || word.pieces.length === 1) {
       if (!this.fresh) this.newline(this.indent);
-      return this.append(text);
+      return this.append(text, textWidth);
     }
     this.placePieces(word);
   }
