@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { fieldsNamed, parseHeader, toCrlf, unfold } from '@authgate/message';
@@ -94,6 +95,29 @@ describe('parseHeader', () => {
       }),
     );
   });
+
+  test('property: every value is its raw bytes after the colon, decoded and unfolded, for ASCII and 8-bit sections alike', () => {
+    const line = fc.oneof(
+      fc.constantFrom('Subject: x ', ' cont', '\tcont', 'From : a', 'a:b', 'ü: v', 'X: é', 'Y:\t'),
+      fc.string({ unit: fc.constantFrom('a', ':', ' ', '\t', '\r', 'é'), maxLength: 8 }),
+    );
+    const eol = fc.constantFrom('\r\n', '\n', '');
+    const block = fc.array(fc.tuple(line, eol), { maxLength: 8 }).map((lines) => lines.map(([text, end]) => text + end).join(''));
+    const encoded = fc.tuple(block, fc.constantFrom('utf8', 'latin1') as fc.Arbitrary<BufferEncoding>).map(([text, encoding]) => Buffer.from(text, encoding));
+    fc.assert(
+      fc.property(encoded, (input) => {
+        const result = parseHeader(input);
+        if (!result.ok) return;
+        for (const field of result.fields) {
+          const valueBytes = field.raw.subarray(field.raw.indexOf(':') + 1);
+          const decoded = valueBytes.toString(isUtf8(valueBytes) ? 'utf8' : 'latin1');
+          expect(field.value).toBe(unfold(decoded));
+          expect(field.name).toBe(field.raw.toString('latin1', 0, field.raw.indexOf(':')).trimEnd());
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
 });
 
 describe('unfold', () => {
@@ -103,8 +127,22 @@ describe('unfold', () => {
     ['a\r\n', 'a', 'a final CRLF'],
     ['\t a \t', 'a', 'SP and HTAB trimmed at both ends'],
     ['a\r\nb', 'a\r\nb', 'a line break before a non-blank is not a fold'],
+    ['a\r\r\n', 'a\r', 'only the final line end goes, not a CR before it'],
+    ['\r\n', '', 'a value that is only a line end'],
   ])('%j -> %j (%s)', ([input, expected]) => {
     expect(unfold(input!)).toBe(expected);
+  });
+
+  test('the one-line fast path gives what the RFC 5322 §2.2.3 definition gives', () => {
+    // The definition: drop each line end followed by WSP, then the final line end, then WSP at the edges.
+    const reference = (text: string) => text.replace(/\r?\n(?=[ \t])/g, '').replace(/\r?\n$/, '').replace(/^[ \t]+|[ \t]+$/g, '');
+    const text = fc.string({ unit: fc.constantFrom('a', ' ', '\t', '\r', '\n', 'é'), maxLength: 12 });
+    fc.assert(
+      fc.property(text, (input) => {
+        expect(unfold(input)).toBe(reference(input));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });
 
