@@ -19,7 +19,8 @@ type Settled<R> = { name: string; ok: true; result: R } | { name: string; ok: fa
 /**
  * Checks every message of the plan, `concurrency` at a time, printing each result in input
  * order as soon as it and those before it are done. A message that cannot be read or is not an
- * email prints one error line and the batch goes on. Returns the exit code (see errors.ts):
+ * email prints one error line (and, in the JSON modes, an error object in its place) and the
+ * batch goes on. Returns the exit code (see errors.ts):
  * input errors win over failing verdicts.
  */
 export async function runBatch<R>(plan: InputPlan, output: Output, concurrency: number, command: MessageCheck<R>): Promise<number> {
@@ -49,15 +50,10 @@ export async function runBatch<R>(plan: InputPlan, output: Output, concurrency: 
       }
       errors += 1;
       summary.addError();
-      output.error(named(settled.name, settled.error));
+      output.failure(settled.name, settled.error);
     }
   }
   output.finish(plan.batch ? summary : undefined);
   if (errors > 0) return EXIT.usage;
   return failed ? EXIT.verdict : EXIT.ok;
-}
-
-function named(name: string, error: unknown): unknown {
-  if (!(error instanceof CliError) || error.message.startsWith(`${name}:`)) return error;
-  return new CliError(error.code, `${name}: ${error.message}`, { cause: error });
 }

@@ -25,7 +25,7 @@ export interface SpfJson {
   queries: number;
   /** Only with `spf --trace`. */
   trace?: unknown[];
-  /** The HELO identity's own check, when it was made. */
+  /** The HELO identity's own check, when the session gave a HELO name. */
   helo?: Omit<SpfJson, 'helo'>;
 }
 
@@ -70,7 +70,11 @@ export interface CheckJson {
   receivedSpf: string;
 }
 
-export function spfJson(outcome: SpfOutcome | SpfVerification, withTrace = false): SpfJson {
+/**
+ * `heloName` is the HELO name of the session: without one there is no HELO identity (RFC 7208
+ * §2.3), and the library's check of an empty name is left out rather than shown as a result.
+ */
+export function spfJson(outcome: SpfOutcome | SpfVerification, heloName: string, withTrace = false): SpfJson {
   const json: SpfJson = {
     result: outcome.result,
     identity: outcome.identity,
@@ -84,7 +88,7 @@ export function spfJson(outcome: SpfOutcome | SpfVerification, withTrace = false
     ...(withTrace && outcome.trace !== undefined && { trace: outcome.trace }),
   };
   const helo = 'helo' in outcome ? outcome.helo : undefined;
-  if (helo !== undefined) json.helo = spfJson(helo, withTrace);
+  if (helo !== undefined && heloName !== '') json.helo = spfJson(helo, heloName, withTrace);
   return json;
 }
 

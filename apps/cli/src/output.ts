@@ -1,5 +1,5 @@
 import { colourWanted, painter, type Painter } from './colour.js';
-import { errorLine } from './errors.js';
+import { CliError, errorLine } from './errors.js';
 import { createProgress, type Progress } from './progress.js';
 import type { Summary } from './summary.js';
 
@@ -32,7 +32,11 @@ export interface Printable {
  * errors, notes, the progress bar (and, in JSON modes, the summary) go to stderr, so that
  * stdout stays parseable.
  *
- * In `json` mode a single check prints one object and a batch prints one array, streamed.
+ * Both JSON modes print exactly one object per message, whatever the number of inputs, so that
+ * a script reads one message and a mailbox the same way: `json` pretty-printed, one object after
+ * another (a stream `jq` reads as it comes; a single message is one JSON document), `jsonl`
+ * compact, one object per line. A message that could not be checked is an object too, with an
+ * `error` member (see `failure`).
  */
 export class Output {
   readonly format: Format;
@@ -76,6 +80,18 @@ export class Output {
     this.#around(() => this.#io.stderr.write(`${errorLine(error)}\n`));
   }
 
+  /**
+   * An input that could not be checked: its line on stderr, as `source: message`, and in the
+   * JSON modes also `{ "source", "error": { "code", "message" } }` in its place on stdout, so
+   * that a script sees every input.
+   */
+  failure(source: string, error: CliError): void {
+    this.error(error.message.startsWith(`${source}: `) ? error : new CliError(error.code, `${source}: ${error.message}`, { cause: error }));
+    if (this.format === 'text') return;
+    const message = error.message.startsWith(`${source}: `) ? error.message.slice(source.length + 2) : error.message;
+    this.#around(() => this.#io.stdout.write(this.#render({ json: { source, error: { code: error.code, message } }, text: '' })));
+  }
+
   /** Bytes exactly as given (a signed message). */
   raw(bytes: Uint8Array | string): void {
     this.#io.stdout.write(bytes);
@@ -86,10 +102,9 @@ export class Output {
     this.#progress?.done();
   }
 
-  /** The end of a batch: the summary (stdout in text mode, stderr otherwise) and the closing `]`. */
+  /** The end of a batch: the summary (stdout in text mode, stderr in the JSON modes). */
   finish(summary?: Summary): void {
     this.#progress?.done();
-    if (this.format === 'json' && this.#batch) this.#io.stdout.write(this.#printed === 0 ? '[]\n' : '\n]\n');
     if (summary === undefined) return;
     if (this.format === 'text') this.#io.stdout.write(`\n${summary.lines(this.paint).join('\n')}\n`);
     else this.#io.stderr.write(`${summary.lines(this.#errPaint).join('\n')}\n`);
@@ -97,11 +112,7 @@ export class Output {
 
   #render(item: Printable): string {
     if (this.format === 'jsonl') return `${JSON.stringify(item.json)}\n`;
-    if (this.format === 'json') {
-      const text = JSON.stringify(item.json, null, 2);
-      if (!this.#batch) return `${text}\n`;
-      return `${this.#printed === 0 ? '[\n' : ',\n'}${indent(text)}`;
-    }
+    if (this.format === 'json') return `${JSON.stringify(item.json, null, 2)}\n`;
     const body = item.text.endsWith('\n') ? item.text : `${item.text}\n`;
     if (!this.#batch || item.name === undefined) return body;
     return `${this.#printed === 0 ? '' : '\n'}${this.paint.bold(`# ${item.name}`)}\n${body}`;
@@ -112,8 +123,4 @@ export class Output {
     write();
     this.#progress?.redraw();
   }
-}
-
-function indent(text: string): string {
-  return text.replace(/^/gm, '  ');
 }

@@ -84,6 +84,32 @@ describe('authgate spf', () => {
     expect(run.code).toBe(code);
   });
 
+  test('a HELO name SPF cannot check is shown as given, with the reason (RFC 7208 §2.3)', async () => {
+    const run = await authgate(['spf', '--ip', '192.0.2.25', '--mail-from', 'alice@nothing.example', '--helo', 'localhost', ...offline]);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain([
+      'HELO localhost, client 192.0.2.25: none',
+      '  no SPF record to check against',
+      '  problem: spf: "localhost" is not a fully qualified domain name (RFC 7208 §4.3)',
+      '  DNS: 0 of 10 lookups, 0 of 2 void lookups, 0 queries',
+    ].join('\n'));
+    expect(run.stdout).toContain('MAIL FROM alice@nothing.example (domain nothing.example), client 192.0.2.25: none\n');
+    expect(run.stdout).toContain('  DNS: 0 of 10 lookups, 0 of 2 void lookups, 1 query\n');
+  });
+
+  test('an address literal in MAIL FROM is an address (RFC 5321 §4.1.3): SPF has no domain to check', async () => {
+    const run = await authgate(['spf', '--ip', '192.0.2.25', '--mail-from', 'bob@[IPv6:2001:db8::1]', ...offline, '--json']);
+    expect(run.code).toBe(0);
+    const json = JSON.parse(run.stdout);
+    expect(json.mailFrom).toBe('bob@[IPv6:2001:db8::1]');
+    expect(json.spf).toMatchObject({ result: 'none', domain: '', problem: { code: 'invalid-domain' } });
+  });
+
+  test('without --helo there is no HELO identity, so no "helo" result in JSON', async () => {
+    const run = await authgate(['spf', '--ip', '192.0.2.25', '--mail-from', 'alice@example.com', ...offline, '--json']);
+    expect(JSON.parse(run.stdout).spf).not.toHaveProperty('helo');
+  });
+
   test('a DNS timeout is a result (temperror), not an error', async () => {
     const dir = await tempDir();
     try {

@@ -18,7 +18,7 @@ export function checkJson(checked: CheckedMessage): CheckJson {
     source: checked.name,
     envelope: envelopeJson(checked.envelope),
     message: report.message.ok ? { ok: true } : { ok: false, problem: problemJson(report.message.problem) },
-    spf: spfJson(report.spf),
+    spf: spfJson(report.spf, checked.envelope.helo),
     dkim: report.dkim.map(dkimJson),
     dmarc: dmarcJson(report.dmarc),
     authenticationResults: report.headers.authenticationResults,

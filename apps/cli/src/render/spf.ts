@@ -37,7 +37,7 @@ export function spfPrintable(report: SpfReport, paint: Painter, options: { trace
     ip: report.ip,
     helo: report.helo,
     mailFrom: report.mailFrom,
-    spf: spfJson(report.verification, options.trace),
+    spf: spfJson(report.verification, report.helo, options.trace),
     receivedSpf: report.receivedSpf,
   };
   return { json, text: spfText(report, paint, options) };
@@ -45,23 +45,24 @@ export function spfPrintable(report: SpfReport, paint: Painter, options: { trace
 
 function spfText(report: SpfReport, paint: Painter, options: { trace: boolean }): string {
   const { verification } = report;
-  const lines = outcomeLines(verification, report.ip, paint);
+  const lines = outcomeLines(verification, report, paint);
   // RFC 7208 §2.4: with a null reverse path the MAIL FROM identity is postmaster@<HELO>.
   if (report.mailFrom === '') lines.splice(1, 0, '  null reverse path (<>): the identity is postmaster at the HELO name (RFC 7208 §2.4)');
   if (options.trace && verification.trace !== undefined) lines.push('  trace:', ...traceLines(verification.trace, 4));
   // The HELO identity is shown when a HELO name was given and is not already the identity checked above.
   if (verification.helo !== undefined && report.helo !== '' && report.mailFrom !== '') {
-    lines.push(...outcomeLines(verification.helo, report.ip, paint));
+    lines.push(...outcomeLines(verification.helo, report, paint));
     if (options.trace && verification.helo.trace !== undefined) lines.push('  trace:', ...traceLines(verification.helo.trace, 4));
   }
   lines.push(withLf(report.receivedSpf));
   return lines.join('\n');
 }
 
-function outcomeLines(outcome: SpfOutcome, ip: string, paint: Painter): string[] {
-  const who = outcome.identity === 'helo' ? `HELO ${outcome.domain || outcome.sender}` : `MAIL FROM ${outcome.sender}`;
-  const where = outcome.domain === '' ? '' : ` (domain ${outcome.domain})`;
-  const lines = [`${paint.bold(who)}${where}, client ${ip}: ${paint.verdict(outcome.result)}`];
+function outcomeLines(outcome: SpfOutcome, report: SpfReport, paint: Painter): string[] {
+  // The HELO identity is postmaster@<HELO> internally (RFC 7208 §2.3); people know it by the name given.
+  const who = outcome.identity === 'helo' ? `HELO ${report.helo}` : `MAIL FROM ${outcome.sender}`;
+  const where = outcome.domain === '' || (outcome.identity === 'helo' && outcome.domain === report.helo) ? '' : ` (domain ${outcome.domain})`;
+  const lines = [`${paint.bold(who)}${where}, client ${report.ip}: ${paint.verdict(outcome.result)}`];
   lines.push(`  ${MEANING[outcome.result] ?? outcome.result}`);
   if (outcome.mechanism !== undefined) {
     lines.push(`  decided by: ${outcome.mechanism === 'default' ? 'no mechanism matched (default result)' : outcome.mechanism}`);
@@ -69,7 +70,7 @@ function outcomeLines(outcome: SpfOutcome, ip: string, paint: Painter): string[]
   if (outcome.explanation !== undefined) lines.push(`  explanation: ${outcome.explanation}`);
   if (outcome.problem !== undefined) lines.push(`  problem: ${outcome.problem.message}`);
   // RFC 7208 §4.6.4: at most 10 DNS-querying terms and 2 void lookups per check.
-  lines.push(`  DNS: ${outcome.lookups} of 10 lookups, ${outcome.voidLookups} of 2 void lookups, ${outcome.queries} queries`);
+  lines.push(`  DNS: ${outcome.lookups} of 10 lookups, ${outcome.voidLookups} of 2 void lookups, ${outcome.queries} ${outcome.queries === 1 ? 'query' : 'queries'}`);
   return lines;
 }
 
