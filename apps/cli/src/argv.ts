@@ -35,3 +35,22 @@ export function refuseRepeats(argv: Record<string, unknown>): void {
     }
   }
 }
+
+/**
+ * yargs reads `--json=yes` (any value but true/false) as false: the user asked for JSON and gets
+ * text without a word. A switch given a value other than true or false is refused instead.
+ * `args` is the command line as given; `yargs` the parser of the command that runs.
+ */
+export function refuseSwitchValues(args: readonly string[]) {
+  // yargs calls middleware with its parser as a second argument; its option table (not in
+  // @types/yargs) says which options are switches, for whichever command is running.
+  return (_argv: Record<string, unknown>, parser?: { getOptions(): { boolean: string[] } }): void => {
+    const switches = new Set(parser?.getOptions().boolean ?? []);
+    for (const arg of args) {
+      if (arg === '--') break;
+      const match = /^--(?:no-)?([^=]+)=(.*)$/s.exec(arg);
+      if (match === null || !switches.has(match[1]!) || /^(?:true|false)$/.test(match[2]!)) continue;
+      throw new CliError('usage', `--${match[1]} is a switch: give it alone (not ${JSON.stringify(arg)})`);
+    }
+  };
+}

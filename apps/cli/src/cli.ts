@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
-import { protectDash, refuseRepeats, restoreDash } from './argv.js';
+import { protectDash, refuseRepeats, refuseSwitchValues, restoreDash } from './argv.js';
 import { checkCommand } from './commands/check.js';
 import { dkimCommand } from './commands/dkim.js';
 import { dmarcCommand } from './commands/dmarc.js';
@@ -17,7 +17,7 @@ export async function run(args: readonly string[], context: Omit<CommandContext,
   let exitCode: number = EXIT.ok;
   const full: CommandContext = { ...context, setExitCode: (code) => { exitCode = code; } };
   const parser = yargs(protectDash(args))
-    .middleware([restoreDash, refuseRepeats], true)
+    .middleware([restoreDash, refuseRepeats, refuseSwitchValues(args)], true)
     .scriptName('authgate')
     .usage('$0 <command> [options]\n\nEmail sender authentication (SPF, DKIM, DMARC) from the command line.')
     .command(checkCommand(full))
@@ -30,14 +30,22 @@ export async function run(args: readonly string[], context: Omit<CommandContext,
     .help()
     .alias('h', 'help')
     .version(version())
+    .example('$0 check --from-received message.eml', 'Check a saved message; the envelope is read from its Received field')
+    .example('$0 check --ip 192.0.2.1 --helo mail.example.com --mail-from alice@example.com -', 'Check a message on standard input')
+    .example('$0 spf --ip 192.0.2.1 --mail-from alice@example.com --trace', 'May 192.0.2.1 send as example.com? With the lookup tree')
+    .example('$0 dkim verify ~/Maildir', 'Verify the DKIM signatures of every message of a Maildir')
+    .example('$0 dmarc example.com', 'Explain the DMARC policy that protects example.com')
     .epilogue(EPILOGUE)
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .exitProcess(false)
-    .fail((message, error) => {
-      if (error !== undefined && error !== null) throw error;
+    .fail((message: string | undefined, error: Error | undefined) => {
+      // yargs reports a flag without its value ("Not enough arguments following: ip") as a
+      // YError; that is a usage error like the others. Anything else thrown is ours.
+      if (error !== undefined && error !== null && error.name !== 'YError') throw error;
+      const said = (message ?? error?.message ?? 'bad arguments').replace(/^Not enough arguments following: (\S+)$/, '--$1 needs a value');
       // recommendCommands says only "Did you mean check?": name the word it is about.
       const typo = args.find((arg) => !arg.startsWith('-'));
-      const text = message.startsWith('Did you mean') && typo !== undefined ? `unknown command "${typo}". ${message}` : message;
+      const text = said.startsWith('Did you mean') && typo !== undefined ? `unknown command "${typo}". ${said}` : said;
       throw new CliError('usage', `${text}\nRun "authgate --help" (or "authgate <command> --help") for usage.`);
     });
   try {

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import type { HeaderField } from 'authgate';
+import { isMailDomain } from './domain.js';
 import { CliError } from './errors.js';
 import { parseReceived, parseReturnPath } from './received.js';
 
@@ -31,10 +32,15 @@ export interface Envelope {
 
 const FROM_OPTIONS: EnvelopeOrigin = { ip: 'option', helo: 'option', mailFrom: 'option' };
 
-/** Rejects what no message could fix: a bad `--ip`, a bad `--mail-from`, or no envelope at all. */
+/**
+ * Rejects what no message could fix: a bad `--ip`, `--helo` or `--mail-from`, or no envelope at
+ * all. What the user typed is held to the SMTP grammar (a typo there would give a confident
+ * verdict about the wrong domain); what a message records is taken as it is, and SPF judges it.
+ */
 export function checkEnvelopeArgs(args: EnvelopeArgs): void {
   if (args.ip !== undefined) checkIp(args.ip);
-  if (args.mailFrom !== undefined) normalizeMailFrom(args.mailFrom);
+  if (args.helo !== undefined) checkHelo(args.helo);
+  if (args.mailFrom !== undefined) checkMailFromOption(args.mailFrom);
   if (args.fromReceived === true) return;
   if (args.ip === undefined || args.mailFrom === undefined) {
     throw new CliError('usage', 'the SMTP envelope is needed: give --ip and --mail-from (and --helo), or --from-received to read them from the message');
@@ -77,8 +83,28 @@ function mailFromOf(args: EnvelopeArgs, envelopeFrom: string | undefined, header
   return { address: normalizeMailFrom(path), origin: 'return-path' };
 }
 
+/** An IPv4 or IPv6 address as the TCP connection gives it: no IPv6 zone (`%eth0`), which no SPF record can name. */
 function checkIp(ip: string): void {
-  if (isIP(ip) === 0) throw new CliError('bad-ip', `not an IP address: ${JSON.stringify(ip)}`);
+  if (isIP(ip) === 0 || ip.includes('%')) throw new CliError('bad-ip', `not an IP address: ${JSON.stringify(ip)}`);
+}
+
+/**
+ * RFC 5321 §4.1.1.1: the argument of EHLO is one word (a domain or an address literal). Clients
+ * send names SPF cannot check, and SPF says so (RFC 7208 §2.3), but a value with white space
+ * could never have been sent. An empty value means no HELO identity.
+ */
+function checkHelo(helo: string): void {
+  if (/[\s\x00-\x1f\x7f]/.test(helo)) throw new CliError('usage', `--helo ${JSON.stringify(helo)}: a HELO name is one word (a domain or an address literal)`);
+}
+
+/** RFC 5321 §4.1.2: the domain of a Mailbox is a Domain or an address literal. */
+function checkMailFromOption(value: string): void {
+  const address = normalizeMailFrom(value);
+  if (address === '') return;
+  const domain = address.slice(address.lastIndexOf('@') + 1);
+  if (!isMailDomain(domain)) {
+    throw new CliError('bad-domain', `--mail-from ${JSON.stringify(value)}: ${JSON.stringify(domain)} is not a domain name or address literal`);
+  }
 }
 
 /** `<a@b>` and `a@b` give `a@b`; `<>` and '' give '' (the null reverse path, RFC 5321 §4.5.5). */

@@ -31,6 +31,7 @@ export function withBatchOptions<T>(yargs: Argv<T>) {
       choices: ['mboxrd', 'mboxo'] as const,
       default: 'mboxrd' as const,
       group: 'Input:',
+      requiresArg: true,
       description: 'How ">From " lines were escaped in the mbox',
     })
     .option('concurrency', { type: 'number', default: 8, group: 'Input:', description: 'Messages checked at once', requiresArg: true });

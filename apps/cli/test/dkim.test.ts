@@ -2,7 +2,7 @@ import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { authgate, ensureBuilt } from './helpers/binary.js';
-import { ED25519_KEY, fixture, QUICKSTART_ZONE, RSA_KEY, SIGNED, tampered, tempDir, UNSIGNED } from './helpers/fixtures.js';
+import { ED2026_PUBLIC, ED25519_KEY, fixture, FROM_LINES, QUICKSTART_ZONE, RSA_KEY, SIGNED, tampered, tempDir, UNSIGNED, UNUSABLE_KEYS } from './helpers/fixtures.js';
 
 beforeAll(ensureBuilt);
 
@@ -88,7 +88,50 @@ describe('authgate dkim sign', () => {
 
   test('refuses to sign what is not a message', async () => {
     const run = await authgate(['dkim', 'sign', '--domain', 'example.com', '--selector', 'quickstart', '--key', RSA_KEY, '-'], { input: 'no header here\n' });
-    expect(run).toEqual({ code: 2, stdout: '', stderr: 'authgate: not an email message (line 1 is not "name: value")\n' });
+    expect(run).toEqual({ code: 2, stdout: '', stderr: 'authgate: standard input: not an email message (line 1 is not "name: value")\n' });
+  });
+
+  test.for([
+    ['encrypted.private', 'an encrypted private key; give it unencrypted (openssl pkey -in KEY -out PLAIN), readable only by its user'],
+    ['quickstart.public', 'a public key; sign with the private key it belongs to'],
+    ['ec-p256.private', 'the key is EC; DKIM signs with RSA or Ed25519 (RFC 8301, RFC 8463)'],
+    ['rsa-512.private', 'a 512-bit RSA key is under 1024 bits (RFC 8301 §3.2)'],
+  ] as const)('refuses the key %s: one line naming the file, exit 2', async ([file, why]) => {
+    const key = join(UNUSABLE_KEYS, file);
+    const run = await authgate(['dkim', 'sign', '--domain', 'example.com', '--selector', 'quickstart', '--key', key, UNSIGNED]);
+    expect(run).toEqual({ code: 2, stdout: '', stderr: `authgate: --key ${key}: ${why}\n` });
+  });
+});
+
+describe('authgate dkim verify, broken key records: a result, never a crash (RFC 6376 §3.6.1)', () => {
+  // Baseline: from-lines-signed.eml verifies with this record; each case changes one thing.
+  test.for([
+    ['a repeated tag (RFC 6376 §3.2: the tag-list is invalid)', `v=DKIM1; k=ed25519; k=ed25519; p=${ED2026_PUBLIC}`, 'key record: tag k= appears twice'],
+    ['an empty p= (revoked)', 'v=DKIM1; k=ed25519; p=', 'key revoked'],
+    ['v= not first', `k=ed25519; p=${ED2026_PUBLIC}; v=DKIM1`, 'key record: v= is not the first tag'],
+    ['a key type that is not the signature\'s', `v=DKIM1; k=rsa; p=${ED2026_PUBLIC}`, 'key is k=rsa, signature is ed25519-sha256'],
+  ] as const)('%s: permerror, exit 0', async ([, record, reason]) => {
+    const dir = await tempDir();
+    try {
+      const zone = join(dir.path, 'zone.yaml');
+      await writeFile(zone, `ed2026._domainkey.example.com:\n  - TXT: ${JSON.stringify(record)}\n`);
+      const run = await authgate(['dkim', 'verify', '--zone', zone, FROM_LINES]);
+      expect(run).toEqual({ code: 0, stderr: '', stdout: `dkim=permerror d=example.com s=ed2026 a=ed25519-sha256 i=@example.com\n  ${reason}\n` });
+    } finally {
+      await dir.remove();
+    }
+  });
+
+  test('the baseline record verifies', async () => {
+    const dir = await tempDir();
+    try {
+      const zone = join(dir.path, 'zone.yaml');
+      await writeFile(zone, `ed2026._domainkey.example.com:\n  - TXT: "v=DKIM1; k=ed25519; p=${ED2026_PUBLIC}"\n`);
+      const run = await authgate(['dkim', 'verify', '--zone', zone, FROM_LINES]);
+      expect(run).toEqual({ code: 0, stderr: '', stdout: 'dkim=pass d=example.com s=ed2026 a=ed25519-sha256 i=@example.com key=256 bits\n' });
+    } finally {
+      await dir.remove();
+    }
   });
 });
 

@@ -36,7 +36,22 @@ describe('usage and input errors: one line on stderr (plus a usage hint for yarg
     ['dkim without a subcommand', ['dkim'], /^authgate: give a dkim command: verify, sign or keygen\n/],
     ['dkim sign without --key', ['dkim', 'sign', '--domain', 'example.com', '--selector', 's', SIGNED], /^authgate: Missing required argument: key\n/],
     ['dkim sign of a directory', ['dkim', 'sign', '--domain', 'example.com', '--selector', 's', '--key', RSA_KEY, FIXTURES], /^authgate: .*test-fixtures\/cli\/?: is a directory\n$/],
-    ['dkim sign of empty input', ['dkim', 'sign', '--domain', 'example.com', '--selector', 's', '--key', RSA_KEY, '-'], /^authgate: not an email message \(no bytes\)\n$/],
+    ['dkim sign of empty input', ['dkim', 'sign', '--domain', 'example.com', '--selector', 's', '--key', RSA_KEY, '-'], /^authgate: standard input: not an email message \(no bytes\)\n$/],
+    ['dkim sign of a file that is not a message', ['dkim', 'sign', '--domain', 'example.com', '--selector', 's', '--key', RSA_KEY, QUICKSTART_ZONE], /^authgate: .*quickstart-zone\.yaml: not an email message \(/],
+    ['dkim sign with a bad selector', ['dkim', 'sign', '--domain', 'example.com', '--selector', 'two words', '--key', RSA_KEY, SIGNED], /^authgate: --selector "two words": a selector is DNS labels/],
+    ['dkim sign with --expires-in 0', ['dkim', 'sign', '--domain', 'example.com', '--selector', 's', '--key', RSA_KEY, '--expires-in', '0', SIGNED], /^authgate: --expires-in must be a whole number of seconds, at least 1\n$/],
+    ['dkim verify --min-rsa-bits not a number', ['dkim', 'verify', ...zone, '--min-rsa-bits', 'many', SIGNED], /^authgate: --min-rsa-bits must be a whole number from 1024 to 16384/],
+    ['dkim verify --min-rsa-bits below RFC 8301', ['dkim', 'verify', ...zone, '--min-rsa-bits', '512', SIGNED], /^authgate: --min-rsa-bits must be a whole number from 1024 to 16384/],
+    ['an option without its value', ['spf', '--mail-from', 'a@example.com', '--ip'], /^authgate: --ip needs a value\nRun "authgate --help"/],
+    ['--fail-on without its value', ['check', ...QUICKSTART_ENVELOPE, ...zone, SIGNED, '--fail-on'], /^authgate: --fail-on needs a value\n/],
+    ['a choice without its value (not silently the default)', ['check', '--mbox-format', '--from-received', ...zone, SIGNED], /^authgate: --mbox-format needs a value\n/],
+    ['a switch given a value', ['spf', '--ip', '192.0.2.1', '--mail-from', 'a@example.com', ...zone, '--json=yes'], /^authgate: --json is a switch: give it alone \(not "--json=yes"\)\n$/],
+    ['a MAIL FROM domain with an empty label', ['spf', '--ip', '192.0.2.1', '--mail-from', 'a@example..com', ...zone], /^authgate: --mail-from "a@example\.\.com": "example\.\.com" is not a domain name or address literal\n$/],
+    ['a MAIL FROM domain starting with a hyphen', ['check', '--ip', '192.0.2.1', '--mail-from', '<a@-example.com>', ...zone, SIGNED], /^authgate: --mail-from "<a@-example\.com>": "-example\.com" is not a domain name/],
+    ['an IPv6 address literal without its tag', ['spf', '--ip', '192.0.2.1', '--mail-from', 'a@[2001:db8::1]', ...zone], /^authgate: --mail-from "a@\[2001:db8::1\]": .* is not a domain name or address literal\n$/],
+    ['a HELO name of two words', ['spf', '--ip', '192.0.2.1', '--mail-from', 'a@example.com', '--helo', 'mail example', ...zone], /^authgate: --helo "mail example": a HELO name is one word/],
+    ['an IPv6 address with a zone', ['spf', '--ip', 'fe80::1%eth0', '--mail-from', 'a@example.com', ...zone], /^authgate: not an IP address: "fe80::1%eth0"\n$/],
+    ['dmarc with a label ending with a hyphen', ['dmarc', ...zone, 'bad-.example'], /^authgate: not a domain name: "bad-\.example"\n$/],
     ['a repeated single-valued option', ['spf', '--ip', '192.0.2.1', '--ip', '192.0.2.2', '--mail-from', 'a@example.com', ...zone], /^authgate: --ip was given more than once\n$/],
   ])('%s', async ([, args, stderr]) => {
     const run = await authgate(args);
@@ -75,7 +90,8 @@ describe('help and version', () => {
     const run = await authgate(args);
     expect(run.code).toBe(0);
     expect(run.stdout.startsWith(usage)).toBe(true);
-    if (args.length > 1 && args[1] !== '--help') expect(run.stdout).toContain('Examples:');
+    // Every command, the top level and the dkim group included, shows examples.
+    expect(run.stdout).toContain('Examples:\n  authgate ');
     expect(run.stdout).toContain('Exit status: 0 the check ran; 1 a verdict named by --fail-on failed;');
   });
 

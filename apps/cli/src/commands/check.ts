@@ -23,7 +23,7 @@ function builder(yargs: Argv) {
       group: 'Envelope:',
       description: 'Take what is missing from the top Received field (and Return-Path)',
     })
-    .option('dmarc-mode', { choices: ['rfc9989', 'rfc7489'] as const, description: 'DMARC policy discovery: RFC 9989 tree walk, or RFC 7489 public suffix list' })
+    .option('dmarc-mode', { choices: ['rfc9989', 'rfc7489'] as const, requiresArg: true, description: 'DMARC policy discovery: RFC 9989 tree walk, or RFC 7489 public suffix list' })
     .option('received-spf', { type: 'boolean', description: 'Also print the Received-SPF field (text output)' });
   const all = withNow(withFailOn(withAuthservId(withBatchOptions(withFormatOptions(withDnsOptions(withEnvelope, { saveZone: true }), { jsonl: true }))), ['spf', 'dkim', 'dmarc']));
   return all

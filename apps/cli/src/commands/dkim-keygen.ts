@@ -2,7 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { generateDkimKey } from 'authgate';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { ArgsOf, CommandContext } from '../context.js';
-import { checkDomain } from '../domain.js';
+import { checkDomain, checkSelector } from '../domain.js';
 import { CliError, EXIT } from '../errors.js';
 import { EPILOGUE, formatOf, withFormatOptions } from '../options.js';
 import { Output } from '../output.js';
@@ -10,7 +10,7 @@ import { keygenPrintable, type KeygenResult } from '../render/keygen.js';
 
 function builder(yargs: Argv) {
   const base = yargs
-    .option('algorithm', { choices: ['rsa', 'ed25519'] as const, default: 'rsa' as const, description: 'Key type: rsa (rsa-sha256) or ed25519 (ed25519-sha256, RFC 8463)' })
+    .option('algorithm', { choices: ['rsa', 'ed25519'] as const, default: 'rsa' as const, requiresArg: true, description: 'Key type: rsa (rsa-sha256) or ed25519 (ed25519-sha256, RFC 8463)' })
     .option('bits', { type: 'number', description: 'RSA modulus size (default 2048; RFC 8301 §3.2 requires at least 1024)', requiresArg: true })
     .option('out', { type: 'string', description: 'Where to write the private key (PEM, mode 0600); default SELECTOR.private or dkim.private', requiresArg: true })
     .option('selector', { type: 'string', description: 'Selector, to print the full record name', requiresArg: true })
@@ -33,7 +33,7 @@ export function dkimKeygenCommand(context: CommandContext): CommandModule<object
 
 async function runKeygen(args: ArgumentsCamelCase<ArgsOf<typeof builder>>, context: CommandContext): Promise<number> {
   const bits = bitsOf(args.algorithm, args.bits);
-  const selector = args.selector === undefined ? undefined : checkSelector(args.selector);
+  const selector = args.selector === undefined ? undefined : checkSelector('--selector', args.selector);
   const domain = args.domain === undefined ? undefined : checkDomain(args.domain);
   const out = args.out ?? `${selector ?? 'dkim'}.private`;
   const key = generateDkimKey({ algorithm: args.algorithm === 'rsa' ? 'rsa-sha256' : 'ed25519-sha256', ...(bits !== undefined && { bits }) });
@@ -63,12 +63,4 @@ function bitsOf(algorithm: 'rsa' | 'ed25519', bits: number | undefined): number 
   // RFC 8301 §3.2: signers MUST use RSA keys of at least 1024 bits (2048 recommended).
   if (!Number.isInteger(value) || value < 1024 || value > 8192) throw new CliError('usage', '--bits must be a whole number from 1024 to 8192');
   return value;
-}
-
-/** RFC 6376 §3.1: a selector is one or more DNS labels. */
-function checkSelector(selector: string): string {
-  if (!/^[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(selector)) {
-    throw new CliError('usage', `--selector ${JSON.stringify(selector)}: a selector is DNS labels (letters, digits, hyphens, dots)`);
-  }
-  return selector.toLowerCase();
 }

@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { DkimError, signDkim, type DkimAlgorithm } from 'authgate';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { ArgsOf, CommandContext } from '../context.js';
-import { checkDomain } from '../domain.js';
+import { checkDomain, checkSelector } from '../domain.js';
 import { CliError, EXIT } from '../errors.js';
 import { fileError } from '../input/sources.js';
 import { loadMessage } from '../input/message.js';
@@ -17,7 +17,7 @@ function builder(yargs: Argv) {
     .option('domain', { type: 'string', demandOption: true, description: 'd=: the signing domain', requiresArg: true })
     .option('selector', { type: 'string', demandOption: true, description: 's=: the selector of the published key', requiresArg: true })
     .option('key', { type: 'string', demandOption: true, description: 'The private key file (PEM), e.g. from "authgate dkim keygen"', requiresArg: true })
-    .option('algorithm', { choices: ['rsa-sha256', 'ed25519-sha256'] as const, description: 'a=: default from the key type' })
+    .option('algorithm', { choices: ['rsa-sha256', 'ed25519-sha256'] as const, requiresArg: true, description: 'a=: default from the key type' })
     .option('headers', {
       type: 'string',
       description: 'h=: the fields to sign, comma-separated, in order (default: the usual ones, over-signed)',
@@ -26,6 +26,7 @@ function builder(yargs: Argv) {
     .option('canonicalization', {
       choices: ['relaxed/relaxed', 'relaxed/simple', 'simple/relaxed', 'simple/simple'] as const,
       default: 'relaxed/relaxed' as const,
+      requiresArg: true,
       description: 'c=: header/body canonicalization (RFC 6376 §3.4)',
     })
     .option('identity', { type: 'string', description: 'i=: the agent or user signed for, at the domain or below it', requiresArg: true })
@@ -47,24 +48,27 @@ export function dkimSignCommand(context: CommandContext): CommandModule<object, 
 
 async function runSign(args: ArgumentsCamelCase<ArgsOf<typeof builder>>, context: CommandContext): Promise<number> {
   const domain = checkDomain(args.domain);
+  const selector = checkSelector('--selector', args.selector);
+  const expiresIn = expiresInOf(args.expiresIn);
   const key = await readKey(args.key);
   const algorithm = algorithmOf(key, args.algorithm, args.key);
   const headers = args.headers === undefined ? undefined : args.headers.split(',').map((name) => name.trim()).filter((name) => name !== '');
   const now = nowOf(args.now);
   const input = await readInput(args.file, context);
-  loadMessage(input);
   const signed = await signDkim(input, {
     domain,
-    selector: args.selector,
+    selector,
     privateKey: key,
     algorithm,
     canonicalization: args.canonicalization,
     ...(headers !== undefined && { headers }),
     ...(args.identity !== undefined && { identity: args.identity }),
-    ...(args.expiresIn !== undefined && { expiresIn: args.expiresIn }),
+    ...(expiresIn !== undefined && { expiresIn }),
     ...(now !== undefined && { now }),
   }).catch((error: unknown) => {
-    if (error instanceof DkimError) throw new CliError(error.code === 'key-too-small' || error.code === 'key-mismatch' ? 'bad-key' : 'usage', error.message, { cause: error });
+    if (!(error instanceof DkimError)) throw error;
+    if (error.code === 'key-too-small' || error.code === 'key-mismatch') throw new CliError('bad-key', `--key ${args.key}: ${error.message.replace(/^dkim: /, '')}`, { cause: error });
+    throw new CliError('usage', error.message, { cause: error });
     throw error;
   });
   const output = new Output(context.io, 'text');
@@ -79,24 +83,51 @@ async function readKey(path: string): Promise<KeyObject> {
     throw new CliError('bad-key', `--key ${failure.message}`);
   });
   try {
-    const key = createPrivateKey(pem);
-    if (key.type !== 'private') throw new Error('not a private key');
-    return key;
-  } catch {
-    throw new CliError('bad-key', `--key ${path}: not a PEM private key`);
+    return createPrivateKey(pem);
+  } catch (error) {
+    throw new CliError('bad-key', `--key ${path}: ${keyProblem(pem, error)}`);
   }
+}
+
+/** Why a file is not a private key authgate can sign with, in the words an operator needs. */
+function keyProblem(pem: Buffer, error: unknown): string {
+  if ((error as NodeJS.ErrnoException).code === 'ERR_MISSING_PASSPHRASE' || pem.includes('ENCRYPTED')) {
+    return 'an encrypted private key; give it unencrypted (openssl pkey -in KEY -out PLAIN), readable only by its user';
+  }
+  if (pem.includes('PUBLIC KEY-----')) return 'a public key; sign with the private key it belongs to';
+  return 'not a PEM private key';
+}
+
+/** x= (RFC 6376 §3.5): a whole number of seconds after t=. */
+function expiresInOf(seconds: number | undefined): number | undefined {
+  if (seconds === undefined) return undefined;
+  if (!Number.isInteger(seconds) || seconds < 1) throw new CliError('usage', '--expires-in must be a whole number of seconds, at least 1');
+  return seconds;
 }
 
 /** a= follows the key (RSA or Ed25519, RFC 8301 §3.1, RFC 8463); a contradicting --algorithm is refused. */
 function algorithmOf(key: KeyObject, wanted: DkimAlgorithm | undefined, path: string): DkimAlgorithm {
   const fromKey: DkimAlgorithm | undefined =
     key.asymmetricKeyType === 'rsa' ? 'rsa-sha256' : key.asymmetricKeyType === 'ed25519' ? 'ed25519-sha256' : undefined;
-  if (fromKey === undefined) throw new CliError('bad-key', `--key ${path}: a ${key.asymmetricKeyType ?? 'unknown'} key; DKIM signs with RSA or Ed25519`);
+  if (fromKey === undefined) throw new CliError('bad-key', `--key ${path}: the key is ${key.asymmetricKeyType?.toUpperCase() ?? 'of an unknown type'}; DKIM signs with RSA or Ed25519 (RFC 8301, RFC 8463)`);
   if (wanted !== undefined && wanted !== fromKey) throw new CliError('bad-key', `--key ${path} is for ${fromKey}, not ${wanted}`);
   return fromKey;
 }
 
+/** The message to sign, refused with its name when it is not an email. */
 async function readInput(file: string | undefined, context: CommandContext): Promise<Buffer> {
+  const name = file === undefined || file === '-' ? 'standard input' : file;
+  const bytes = await readBytes(file, context);
+  try {
+    loadMessage(bytes);
+  } catch (error) {
+    if (error instanceof CliError) throw new CliError(error.code, `${name}: ${error.message}`, { cause: error });
+    throw error;
+  }
+  return bytes;
+}
+
+async function readBytes(file: string | undefined, context: CommandContext): Promise<Buffer> {
   if (file !== undefined && file !== '-') return readFile(file).catch((error: unknown) => { throw fileError(file, error); });
   if (context.stdin.isTTY === true) throw new CliError('no-input', 'no message: give a file, or pipe one to standard input');
   const chunks: Buffer[] = [];

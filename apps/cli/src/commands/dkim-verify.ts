@@ -4,6 +4,7 @@ import { runBatch } from '../batch.js';
 import type { ArgsOf, CommandContext } from '../context.js';
 import { openDns, withDnsOptions } from '../dns-options.js';
 import { planInputs } from '../input/sources.js';
+import { CliError } from '../errors.js';
 import { EPILOGUE, concurrencyOf, formatOf, nowOf, withBatchOptions, withFailOn, withFormatOptions, withNow } from '../options.js';
 import { Output } from '../output.js';
 import { dkimPrintable, type DkimChecked } from '../render/dkim.js';
@@ -30,6 +31,7 @@ export function dkimVerifyCommand(context: CommandContext): CommandModule<object
 
 async function runVerify(args: ArgumentsCamelCase<ArgsOf<typeof builder>>, context: CommandContext): Promise<number> {
   const concurrency = concurrencyOf(args.concurrency);
+  const minRsaBits = minRsaBitsOf(args.minRsaBits);
   const now = nowOf(args.now);
   const failOn = new Set(args.failOn ?? []);
   const dns = await openDns(args);
@@ -40,7 +42,7 @@ async function runVerify(args: ArgumentsCamelCase<ArgsOf<typeof builder>>, conte
       const signatures = await verifyDkim(message.bytes, {
         resolver: dns.resolver,
         ...(now !== undefined && { now }),
-        ...(args.minRsaBits !== undefined && { minRsaBits: args.minRsaBits }),
+        ...(minRsaBits !== undefined && { minRsaBits }),
       });
       return { name: message.name, signatures };
     },
@@ -51,4 +53,16 @@ async function runVerify(args: ArgumentsCamelCase<ArgsOf<typeof builder>>, conte
   const saved = await dns.finish('dkim verify', new Date(now?.() ?? Date.now()));
   if (saved !== undefined) output.note(`DNS answers saved to ${saved}`);
   return exitCode;
+}
+
+/**
+ * RFC 8301 §3.2: verifiers MUST NOT accept RSA keys shorter than 1024 bits, so the minimum can be
+ * raised, never lowered below that; keys beyond 16384 bits are not in use.
+ */
+function minRsaBitsOf(bits: number | undefined): number | undefined {
+  if (bits === undefined) return undefined;
+  if (!Number.isInteger(bits) || bits < 1024 || bits > 16384) {
+    throw new CliError('usage', '--min-rsa-bits must be a whole number from 1024 to 16384 (RFC 8301 §3.2 forbids accepting shorter keys)');
+  }
+  return bits;
 }

@@ -16,6 +16,9 @@ export function dkimCommand(context: CommandContext): CommandModule {
         .command(dkimSignCommand(context))
         .command(dkimKeygenCommand(context))
         .demandCommand(1, 'give a dkim command: verify, sign or keygen')
+        .example('$0 dkim verify message.eml', 'Verify every DKIM-Signature of a message')
+        .example('$0 dkim keygen --selector s2026 --domain example.com', 'Make a key; print the TXT record to publish')
+        .example('$0 dkim sign --domain example.com --selector s2026 --key s2026.private msg.eml', 'Sign a message')
         .epilogue(EPILOGUE),
     handler: () => undefined,
   };

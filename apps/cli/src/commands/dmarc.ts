@@ -15,6 +15,7 @@ function builder(yargs: Argv) {
     .option('dmarc-mode', {
       choices: ['rfc9989', 'rfc7489'] as const,
       default: 'rfc9989' as const,
+      requiresArg: true,
       description: 'Policy discovery: RFC 9989 tree walk, or RFC 7489 public suffix list',
     });
   return withFormatOptions(withDnsOptions(base, { saveZone: true }), { jsonl: false })

@@ -13,6 +13,10 @@ export const MAILDIR = join(FIXTURES, 'maildir');
 export const RSA_KEY = join(FIXTURES, 'keys/quickstart.private');
 export const ED25519_KEY = join(FIXTURES, 'keys/ed2026.private');
 export const UNSIGNED = join(FIXTURES, 'source/quickstart.eml');
+/** Keys `dkim sign` must refuse; keys/unusable/README.md says how each was made. */
+export const UNUSABLE_KEYS = join(FIXTURES, 'keys/unusable');
+/** The p= of keys/ed2026.private, which signed from-lines-signed.eml (selector ed2026). */
+export const ED2026_PUBLIC = 'BVPvKZQNxVpGVFfvRTvH5sM2THI7yaoHchcra2E1Cnw=';
 
 export function fixture(path: string): Buffer {
   return readFileSync(path);
