@@ -1,6 +1,7 @@
 /**
- * Colour for verdict words, only where a person is looking: on a TTY, and never when the
- * NO_COLOR environment variable is set to anything non-empty (https://no-color.org).
+ * Colour for verdict words, only where a person is looking: on a TTY, never when the NO_COLOR
+ * environment variable is set to anything non-empty (https://no-color.org), and never on a
+ * terminal that says it cannot show it (TERM=dumb, as Emacs shell buffers set it).
  */
 
 export interface Painter {
@@ -28,6 +29,7 @@ const VERDICT_COLOUR: Record<string, keyof typeof CODES> = {
 
 export function colourWanted(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.TERM === 'dumb') return false;
   return stream.isTTY === true;
 }
 

@@ -28,6 +28,13 @@ describe('on a terminal', () => {
     expect(run.stdout).toContain(GREEN_PASS);
   });
 
+  test('TERM=dumb turns colour off', async () => {
+    const run = await authgateOnTty(['check', ...QUICKSTART_ENVELOPE, ...offline, SIGNED], { TERM: 'dumb' });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('spf=pass smtp.mailfrom=alice@example.com');
+    expect(run.stdout).not.toContain('\u001b[');
+  });
+
   test('a batch shows a progress bar on stderr, erased at the end', async () => {
     const run = await authgateOnTty(['check', '--from-received', ...offline, MAILDIR]);
     expect(run.code).toBe(0);
