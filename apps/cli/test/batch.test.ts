@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
@@ -128,6 +129,25 @@ describe('batches', () => {
   test('a missing file among several: exit 2 before anything is checked', async () => {
     const run = await authgate(['check', '--from-received', ...offline, SIGNED, 'missing.eml']);
     expect(run).toEqual({ code: 2, stdout: '', stderr: 'authgate: missing.eml: no such file or directory\n' });
+  });
+
+  test('a named pipe, as <(command) gives, is read like standard input: a message, then an mbox', async () => {
+    const dir = await tempDir();
+    try {
+      const pipes = [join(dir.path, 'message'), join(dir.path, 'mailbox')];
+      for (const pipe of pipes) execFileSync('mkfifo', [pipe]);
+      const running = authgate(['check', '--from-received', ...offline, '--jsonl', ...pipes]);
+      // The CLI opens the pipes in argument order; each writer waits until its reader has opened it.
+      await writeFile(pipes[0]!, fixture(SIGNED));
+      await writeFile(pipes[1]!, fixture(MBOX));
+      const run = await running;
+      expect(run.code).toBe(0);
+      expect(jsonLines(run.stdout).map((line) => [line.source, line.dmarc.result])).toEqual([
+        [pipes[0], 'pass'], [`${pipes[1]}#1`, 'pass'], [`${pipes[1]}#2`, 'pass'],
+      ]);
+    } finally {
+      await dir.remove();
+    }
   });
 
   test('progress and colour stay off when output is piped', async () => {

@@ -1,11 +1,10 @@
 import { createPrivateKey, type KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { DkimError, signDkim, type DkimAlgorithm } from 'authgate';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { ArgsOf, CommandContext } from '../context.js';
 import { checkDomain, checkSelector } from '../domain.js';
 import { CliError, EXIT } from '../errors.js';
-import { fileError } from '../input/sources.js';
+import { readMessageFile } from '../input/sources.js';
 import { loadMessage } from '../input/message.js';
 import { EPILOGUE, nowOf, withNow } from '../options.js';
 import { Output } from '../output.js';
@@ -78,9 +77,9 @@ async function runSign(args: ArgumentsCamelCase<ArgsOf<typeof builder>>, context
 }
 
 async function readKey(path: string): Promise<KeyObject> {
-  const pem = await readFile(path).catch((error: unknown) => {
-    const failure = fileError(path, error);
-    throw new CliError('bad-key', `--key ${failure.message}`);
+  // A pipe is fine (`--key <(pass show dkim/s2026)`); a device is refused, not read forever.
+  const pem = await readMessageFile(path).catch((error: unknown) => {
+    throw new CliError('bad-key', `--key ${error instanceof CliError ? error.message : String(error)}`, { cause: error });
   });
   try {
     return createPrivateKey(pem);
@@ -128,7 +127,7 @@ async function readInput(file: string | undefined, context: CommandContext): Pro
 }
 
 async function readBytes(file: string | undefined, context: CommandContext): Promise<Buffer> {
-  if (file !== undefined && file !== '-') return readFile(file).catch((error: unknown) => { throw fileError(file, error); });
+  if (file !== undefined && file !== '-') return readMessageFile(file);
   if (context.stdin.isTTY === true) throw new CliError('no-input', 'no message: give a file, or pipe one to standard input');
   const chunks: Buffer[] = [];
   for await (const chunk of context.stdin) chunks.push(Buffer.from(chunk));

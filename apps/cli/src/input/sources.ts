@@ -29,7 +29,8 @@ export interface InputPlan {
 }
 
 type Entry =
-  | { kind: 'stdin'; bytes: Buffer; mbox: boolean }
+  /** Standard input, or a pipe (`<(command)`): read once, up front, since it cannot be read twice. */
+  | { kind: 'stream'; name: string; bytes: Buffer; mbox: boolean }
   | { kind: 'file'; path: string; mbox: boolean }
   | { kind: 'directory'; path: string; files: string[] };
 
@@ -54,28 +55,31 @@ export async function planInputs(args: readonly string[], options: InputOptions)
 }
 
 async function entryOf(arg: string, options: InputOptions): Promise<Entry> {
-  if (arg === '-') {
-    const bytes = await readAll(options.stdin);
-    if (options.mbox && !looksLikeMbox(bytes)) throw notMbox('standard input');
-    return { kind: 'stdin', bytes, mbox: options.mbox || looksLikeMbox(bytes) };
-  }
+  if (arg === '-') return streamEntry('-', 'standard input', await readAll(options.stdin), options);
   const info = await stat(arg).catch((error: unknown) => { throw fileError(arg, error); });
+  if (info.isFIFO()) return streamEntry(arg, arg, await readPath(arg), options);
   if (info.isDirectory()) {
     const files = await directoryFiles(arg);
     if (files.length === 0) throw new CliError('no-messages', `${arg}: no messages in this directory`);
     return { kind: 'directory', path: arg, files };
   }
-  if (!info.isFile()) throw new CliError('unreadable', `${arg}: not a regular file`);
+  // A device (/dev/zero, a terminal) could stream forever: refused rather than read.
+  if (!info.isFile()) throw new CliError('unreadable', `${arg}: not a regular file, a directory or a pipe`);
   const mbox = looksLikeMbox(await head(arg));
   if (options.mbox && !mbox) throw notMbox(arg);
   return { kind: 'file', path: arg, mbox };
 }
 
+function streamEntry(name: string, label: string, bytes: Buffer, options: InputOptions): Entry {
+  if (options.mbox && !looksLikeMbox(bytes)) throw notMbox(label);
+  return { kind: 'stream', name, bytes, mbox: options.mbox || looksLikeMbox(bytes) };
+}
+
 async function* sourcesOf(entries: Entry[], options: InputOptions, sawMbox: () => void): AsyncGenerator<MessageSource> {
   for (const entry of entries) {
-    if (entry.kind === 'stdin') {
-      if (entry.mbox) yield* mboxSources('-', once(entry.bytes), options.mboxFormat);
-      else yield { name: '-', read: async () => entry.bytes };
+    if (entry.kind === 'stream') {
+      if (entry.mbox) yield* mboxSources(entry.name, once(entry.bytes), options.mboxFormat);
+      else yield { name: entry.name, read: async () => entry.bytes };
     } else if (entry.kind === 'file') {
       yield* fileSources(entry.path, entry.mbox, options);
     } else {
@@ -152,6 +156,21 @@ async function readAll(source: AsyncIterable<Uint8Array>): Promise<Buffer> {
 
 function notMbox(name: string): CliError {
   return new CliError('not-an-mbox', `${name}: not an mbox (it does not start with a "From " line)`);
+}
+
+/**
+ * The bytes of one message file: a regular file or a pipe. A device (/dev/zero, a terminal)
+ * could stream forever, so it is refused rather than read.
+ */
+export async function readMessageFile(path: string): Promise<Buffer> {
+  const info = await stat(path).catch((error: unknown) => { throw fileError(path, error); });
+  if (info.isDirectory()) throw new CliError('unreadable', `${path}: is a directory`);
+  if (!info.isFile() && !info.isFIFO()) throw new CliError('unreadable', `${path}: not a regular file or a pipe`);
+  return readPath(path);
+}
+
+function readPath(path: string): Promise<Buffer> {
+  return readFile(path).catch((error: unknown) => { throw fileError(path, error); });
 }
 
 /** Turns a file system error into one readable line. */
