@@ -105,6 +105,21 @@ describe('the downstream decides, the client hears it', () => {
     expect(sink.delivered).toHaveLength(4);
   });
 
+  test('under concurrent load, sessions beyond maxIdle linger for the next transaction instead of reopening', async () => {
+    const { sink, filter } = await setup({}, { relay: { maxIdle: 1 } });
+    const clients = 4;
+    const sendThree = async () => {
+      const client = await TestClient.connect(filter.port);
+      for (let i = 0; i < 3; i++) expect((await client.sendMail('alice@sender.example', ['bob@authgate.test'], messageFrom('alice@sender.example'))).code).toBe(250);
+      await client.quit();
+    };
+    await Promise.all(Array.from({ length: clients }, sendThree));
+    expect(sink.delivered).toHaveLength(clients * 3);
+    // Never more sessions than transactions at once; those beyond maxIdle close after the linger.
+    expect(sink.sessions).toBeLessThanOrEqual(clients);
+    await eventually(() => sink.openSessions() === 1, 5_000);
+  });
+
   test('a client that leaves while SPF is still being asked leaves no downstream transaction open', async () => {
     const sink = await startSink();
     cleanup.push(() => sink.close());

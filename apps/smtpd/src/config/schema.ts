@@ -70,7 +70,7 @@ export interface RelayConfig extends HostPort {
   xclient: boolean;
   /** Tell Postfix the real client with XFORWARD (needs `smtpd_authorized_xforward_hosts`). */
   xforward: boolean;
-  /** Idle downstream connections kept for reuse. */
+  /** Idle downstream connections kept for reuse up to `idleTimeout`; more linger 2 s (see `DownstreamPool`). */
   maxIdle: number;
   idleTimeout: number;
   /** Transactions carried by one downstream connection before it is closed. */

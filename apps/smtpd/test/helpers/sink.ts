@@ -37,13 +37,15 @@ export interface Sink {
   delivered: Delivered[];
   /** Sessions opened by the filter. */
   sessions: number;
+  /** Sessions open now. */
+  openSessions(): number;
   close(): Promise<void>;
 }
 
 /** The downstream server of the in-process tests: smtp-server, recording what it accepts. */
 export async function startSink(options: SinkOptions = {}): Promise<Sink> {
   const delivered: Delivered[] = [];
-  const sink = { port: 0, delivered, sessions: 0, close: async () => undefined } as Sink;
+  const sink = { port: 0, delivered, sessions: 0, openSessions: () => 0, close: async () => undefined } as Sink;
   const server: SMTPServer = new SMTPServer({
     authOptional: true,
     disabledCommands: options.tls === true ? ['AUTH'] : ['AUTH', 'STARTTLS'],
@@ -91,6 +93,7 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
   server.on('error', () => undefined);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   sink.port = (server.server.address() as AddressInfo).port;
+  sink.openSessions = () => server.connections.size;
   sink.close = () => new Promise<void>((resolve) => {
     for (const connection of server.connections) connection.close();
     server.close(() => resolve());
