@@ -1,9 +1,8 @@
-import { pipeline } from 'node:stream/promises';
-import { Readable } from 'node:stream';
+import type { Socket } from 'node:net';
 import SMTPConnection from 'nodemailer/lib/smtp-connection';
-import DataStream from 'nodemailer/lib/smtp-connection/data-stream.js';
 import type { RelayConfig } from '../config/schema.js';
 import { parseReply, type Reply } from '../reply.js';
+import { DotStuffer } from './dot-stuff.js';
 
 /** Why the downstream conversation ended without a reply. */
 export type RelayErrorCode = 'downstream-unavailable' | 'downstream-timeout' | 'downstream-lost';
@@ -151,10 +150,8 @@ export class DownstreamConnection {
     if (socket === false || socket === null) throw this.#lost();
     // Queued before the first byte: a server may answer (and refuse) before the dot.
     const final = this.#expectReply(undefined);
-    const stuffed = new DataStream();
-    stuffed.pipe(socket, { end: false });
     try {
-      await pipeline(Readable.from(message), stuffed);
+      await writeData(socket, message);
     } catch (error) {
       this.#lose(new RelayError('downstream-lost', `message stream failed: ${(error as Error).message}`, { cause: error }));
     }
@@ -244,4 +241,44 @@ export class DownstreamConnection {
     for (const pending of this.#pending) pending.reject(reason);
     this.#pending.clear();
   }
+}
+
+/**
+ * Writes the data of one message, dot-stuffed, in as few system calls as backpressure allows: the
+ * socket stays corked while chunks come, so that a message held in memory leaves in one `writev`
+ * with our fields and the final dot, and is uncorked to drain whenever its buffer is full.
+ */
+async function writeData(socket: Socket, message: AsyncIterable<Buffer>): Promise<void> {
+  const stuffer = new DotStuffer();
+  socket.cork();
+  try {
+    for await (const chunk of message) {
+      let room = true;
+      for (const piece of stuffer.push(chunk)) room = socket.write(piece);
+      if (!room) {
+        socket.uncork();
+        await drained(socket);
+        socket.cork();
+      }
+    }
+    socket.write(stuffer.end());
+  } finally {
+    socket.uncork();
+  }
+}
+
+function drained(socket: Socket): Promise<void> {
+  if (socket.destroyed) return Promise.reject(new Error('connection closed'));
+  return new Promise((resolve, reject) => {
+    const done = (error?: Error) => {
+      socket.off('drain', onDrain);
+      socket.off('close', onClose);
+      if (error === undefined) resolve();
+      else reject(error);
+    };
+    const onDrain = () => done();
+    const onClose = () => done(new Error('connection closed'));
+    socket.once('drain', onDrain);
+    socket.once('close', onClose);
+  });
 }
