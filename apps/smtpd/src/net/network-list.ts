@@ -20,6 +20,8 @@ export class NetworkList {
   }
 
   has(ip: string): boolean {
+    // Asked once or twice per message, usually of an empty list: no address parsing for that.
+    if (this.#ranges.length === 0) return false;
     const address = normalizeIp(ip);
     if (address === undefined) return false;
     return this.#ranges.some(([base, bits]) => base.kind() === address.kind() && address.match(base, bits));
