@@ -4,6 +4,7 @@ const MAX_LABEL_OCTETS = 63;
 const MAX_NAME_OCTETS = 253;
 // The label separators IDNA treats as ".", RFC 3490 §3.1; punycode.toASCII splits on them too.
 const SEPARATORS = /[.\u3002\uff0e\uff61]/;
+const NON_ASCII_OR_AT = /[^\x00-\x7f]|@/;
 
 export type DomainResult = { ok: true; domain: string } | { ok: false; reason: string };
 
@@ -22,6 +23,10 @@ export function normalizeDomain(text: string): DomainResult {
     if (label === '') return { ok: false, reason: `domain "${text}" has an empty label` };
     if (label.length > MAX_LABEL_OCTETS) return { ok: false, reason: `domain "${text}" has a label over ${MAX_LABEL_OCTETS} octets` };
   }
+  // An ASCII name has no U-label to encode (punycode.toASCII returns it as given, and NFC does
+  // not change ASCII): lower case is all it needs, and nearly every domain of a From field is one.
+  // ("@" is left to punycode, which reads it as an address and keeps only what follows it.)
+  if (!NON_ASCII_OR_AT.test(text)) return { ok: true, domain: text.toLowerCase() };
   let ascii: string;
   try {
     ascii = punycode.toASCII(text.toLowerCase().normalize('NFC')).toLowerCase();

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import punycode from 'punycode/punycode.js';
 import { describe, expect, test } from 'vitest';
 import { parseAddressList } from '@authgate/message';
 import { normalizeDomain } from '../src/domain.js';
@@ -91,6 +92,16 @@ describe('normalizeDomain', () => {
         if (!first.ok) return;
         expect(first.domain).toMatch(/^[\x21-\x7e]+$/);
         expect(normalizeDomain(first.domain)).toEqual(first);
+      }),
+    );
+  });
+
+  test('property: an ASCII domain normalizes as punycode.toASCII of its NFC lower case would have it', () => {
+    const ascii = fc.oneof(fc.domain(), fc.string({ unit: fc.constantFrom('a', 'Z', '0', '-', '.', '_', '@', ' '), maxLength: 20 }));
+    fc.assert(
+      fc.property(ascii, (text) => {
+        const result = normalizeDomain(text);
+        if (result.ok) expect(result.domain).toBe(punycode.toASCII(text.toLowerCase().normalize('NFC')).toLowerCase());
       }),
     );
   });
