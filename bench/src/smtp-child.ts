@@ -1,0 +1,141 @@
+import { ZoneResolver, type ZoneData } from 'authgate';
+import { createFilterServer, validateConfig } from '@authgate/smtpd';
+import { startBareRelay } from './smtp-relay.js';
+import { startSink, type RunningServer } from './smtp-sink.js';
+import { RECIPIENT_DOMAIN } from './smtp-workload.js';
+
+/** What a benchmark server process is asked to be. */
+export type Role = 'sink' | 'relay' | 'filter';
+
+export interface StartRequest {
+  type: 'start';
+  /** Where the relay and the filter deliver (the sink). */
+  downstreamPort?: number;
+  /** The filter's DNS data. */
+  zone?: ZoneData;
+}
+
+export type Request = { id: number } & ({ type: 'usage' } | { type: 'sample-start' } | { type: 'sample-stop' } | { type: 'stop' });
+
+export interface UsageReport {
+  rssBytes: number;
+  /** The process's high-water mark so far (getrusage ru_maxrss). */
+  maxRssBytes: number;
+  heapUsedBytes: number;
+  /** CPU time used so far, user and system, in microseconds. */
+  cpuMicros: number;
+}
+
+/** The largest message either side accepts: room for the 50 MB one and the fields prepended to it. */
+export const MAX_MESSAGE_SIZE = 60 * 2 ** 20;
+
+/**
+ * One server of the benchmark in a process of its own, so that its CPU profile and its RSS are
+ * its own: started by `smtp.ts` over an IPC channel, told what to be, asked for its memory.
+ */
+async function main(): Promise<void> {
+  // Whatever happens to the benchmark, its servers do not outlive it.
+  process.on('disconnect', () => process.exit(0));
+  const role = process.argv[2] as Role;
+  const start = await nextMessage<StartRequest>();
+  const server = await startRole(role, start);
+  const sampler = new RssSampler();
+  process.on('message', (request: Request) => {
+    void answer(request, server, sampler).then((reply) => process.send!({ id: request.id, ...reply }));
+  });
+  process.send!({ type: 'ready', port: server.port });
+}
+
+async function startRole(role: Role, start: StartRequest): Promise<RunningServer> {
+  switch (role) {
+    case 'sink':
+      return startSink();
+    case 'relay':
+      return startBareRelay(start.downstreamPort!, MAX_MESSAGE_SIZE);
+    case 'filter':
+      return startFilter(start.downstreamPort!, start.zone!);
+    default:
+      throw new Error(`bench: unknown role ${String(role)}`);
+  }
+}
+
+/**
+ * The filter as `authgate-smtpd` runs it, with its defaults (monitor policy, info logs on stdout,
+ * which the parent points at /dev/null, metrics endpoint) and DNS from the in-memory zone. Only
+ * the limits a benchmark must pass are raised: 1,000 idle connections and a 50 MB message.
+ */
+async function startFilter(downstreamPort: number, zone: ZoneData): Promise<RunningServer> {
+  const result = validateConfig({
+    hostname: 'mx.bench.example',
+    authservId: 'mx.bench.example',
+    domains: [RECIPIENT_DOMAIN],
+    listen: '127.0.0.1:0',
+    relay: { address: `127.0.0.1:${downstreamPort}` },
+    metrics: { listen: '127.0.0.1:0' },
+    limits: { maxConnections: 2_000, maxMessageSize: MAX_MESSAGE_SIZE },
+  });
+  if (!result.ok) throw new Error(`bench: filter configuration: ${JSON.stringify(result.problems)}`);
+  const server = createFilterServer({ config: result.config, resolver: new ZoneResolver(zone) });
+  await server.listen();
+  return { port: server.smtpAddresses[0]!.port, close: () => server.close() };
+}
+
+async function answer(request: Request, server: RunningServer, sampler: RssSampler): Promise<object> {
+  switch (request.type) {
+    case 'usage':
+      return usage();
+    case 'sample-start':
+      sampler.start();
+      return {};
+    case 'sample-stop':
+      return sampler.stop();
+    case 'stop':
+      await server.close();
+      setImmediate(() => process.exit(0));
+      return {};
+  }
+}
+
+function usage(): UsageReport {
+  const memory = process.memoryUsage();
+  const resources = process.resourceUsage();
+  return {
+    rssBytes: memory.rss,
+    maxRssBytes: resources.maxRSS * 1024,
+    heapUsedBytes: memory.heapUsed,
+    cpuMicros: resources.userCPUTime + resources.systemCPUTime,
+  };
+}
+
+/** Watches RSS every few milliseconds between `start` and `stop`: the growth a transfer causes. */
+class RssSampler {
+  #timer: NodeJS.Timeout | undefined;
+  #baseline = 0;
+  #peak = 0;
+
+  start(): void {
+    this.#baseline = process.memoryUsage.rss();
+    this.#peak = this.#baseline;
+    clearInterval(this.#timer);
+    this.#timer = setInterval(() => this.#sample(), 5);
+  }
+
+  stop(): { baselineRssBytes: number; peakRssBytes: number } {
+    this.#sample();
+    clearInterval(this.#timer);
+    return { baselineRssBytes: this.#baseline, peakRssBytes: this.#peak };
+  }
+
+  #sample(): void {
+    this.#peak = Math.max(this.#peak, process.memoryUsage.rss());
+  }
+}
+
+function nextMessage<T>(): Promise<T> {
+  return new Promise((resolve) => process.once('message', (message) => resolve(message as T)));
+}
+
+main().catch((error: Error) => {
+  process.stderr.write(`bench: server process failed: ${error.stack ?? error.message}\n`);
+  process.exit(1);
+});
