@@ -1,3 +1,4 @@
+import type { DnsError } from './errors.js';
 import type { MxRecord, RecordType, RecordsByType, Resolver, TimedAnswer, TtlResolver } from './resolver.js';
 
 /**
@@ -23,6 +24,18 @@ export abstract class LookupResolver implements TtlResolver {
   ptr(ip: string): Promise<string[]> {
     return this.lookup('PTR', ip).then(recordsOf);
   }
+}
+
+/**
+ * A promise that rejects with `error` one tick from now, once the caller has attached its
+ * handlers. A promise already rejected when it is returned makes Node track a possibly unhandled
+ * rejection and then untrack it, which costs more than the whole answer; negative answers are
+ * common (DMARC's tree walk, SPF's HELO check), so resolvers answer them this way.
+ */
+export function rejectLater(error: DnsError): Promise<never> {
+  return Promise.resolve().then(() => {
+    throw error;
+  });
 }
 
 function recordsOf<T extends RecordType>(answer: TimedAnswer<T>): RecordsByType[T] {

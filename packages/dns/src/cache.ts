@@ -1,4 +1,4 @@
-import { copyRecords, lookupRecords, LookupResolver } from './base.js';
+import { copyRecords, lookupRecords, LookupResolver, rejectLater } from './base.js';
 import { DnsError, type DnsErrorCode } from './errors.js';
 import { normalizeName } from './name.js';
 import type { RecordType, RecordsByType, Resolver, TimedAnswer } from './resolver.js';
@@ -95,14 +95,16 @@ export class CachingResolver extends LookupResolver {
       this.#misses++;
       pending = this.#ask(key, type, name);
     }
-    return pending.then((answer) => ({ ...answer, records: copyRecords(type, answer.records) }));
+    // Object.assign, not `{ ...answer, records }`: Node 20's V8 adds a property after a leading
+    // spread through a slow path.
+    return pending.then((answer) => Object.assign({}, answer, { records: copyRecords(type, answer.records) }));
   }
 
   #hit<T extends RecordType>(key: string, entry: Entry, type: T, name: string, now: number): Promise<TimedAnswer<T>> {
     this.#hits++;
     this.#entries.delete(key);
     this.#entries.set(key, entry);
-    if (entry.code !== undefined) return Promise.reject(new DnsError(entry.code, type, name));
+    if (entry.code !== undefined) return rejectLater(new DnsError(entry.code, type, name));
     const ttl = Math.max(0, Math.floor((entry.expires - now) / 1000));
     return Promise.resolve({ records: copyRecords(type, entry.records as RecordsByType[T]), ttl });
   }

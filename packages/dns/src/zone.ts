@@ -46,6 +46,8 @@ export class ZoneResolver extends LookupResolver {
   }
 
   async lookup<T extends RecordType>(type: T, name: string): Promise<TimedAnswer<T>> {
+    // Settle only once the caller has attached its handlers (see `rejectLater`).
+    await undefined;
     const asked = type === 'PTR' ? reverseName(name) : name;
     return { records: copyRecords(type, this.#answer(type, asked, name)) };
   }
