@@ -114,6 +114,20 @@ describe('batches', () => {
     }
   });
 
+  test('an input error wins over a failing verdict: exit 2, not 1', async () => {
+    const dir = await tempDir();
+    try {
+      await writeFile(join(dir.path, 'a-forged.eml'), tampered(SIGNED, 'Hello Bob', 'Hello Eve'));
+      await writeFile(join(dir.path, 'b-junk.eml'), 'junk\n');
+      const run = await authgate(['dkim', 'verify', '--zone', QUICKSTART_ZONE, '--fail-on', 'dkim', dir.path]);
+      expect(run.code).toBe(2);
+      expect(run.stdout).toContain('dkim=fail d=example.com');
+      expect(run.stderr).toBe(`authgate: ${join(dir.path, 'b-junk.eml')}: not an email message (line 1 is not "name: value")\n`);
+    } finally {
+      await dir.remove();
+    }
+  });
+
   test('a directory without messages: exit 2 before anything is checked', async () => {
     const dir = await tempDir();
     try {

@@ -86,6 +86,20 @@ describe('authgate check, verdicts (one change from the baseline per case)', () 
     expect(run.stdout).toContain('dmarc=fail');
   });
 
+  test('temporary DNS errors are no verdict: exit 0 under every --fail-on', async () => {
+    const dir = await tempDir();
+    try {
+      const zone = join(dir.path, 'down.yaml');
+      await writeFile(zone, 'example.com:\n  - TIMEOUT\n_dmarc.example.com:\n  - TIMEOUT\nquickstart._domainkey.example.com:\n  - TIMEOUT\n');
+      const run = await authgate(['check', ...QUICKSTART_ENVELOPE, '--zone', zone, '--json', '--fail-on', 'spf', '--fail-on', 'dkim', '--fail-on', 'dmarc', SIGNED]);
+      expect(run.code).toBe(0);
+      const json = JSON.parse(run.stdout);
+      expect([json.spf.result, json.dkim[0].result, json.dmarc.result]).toEqual(['temperror', 'temperror', 'temperror']);
+    } finally {
+      await dir.remove();
+    }
+  });
+
   test('--fail-on takes one value, so a file name after it stays a file', async () => {
     const run = await authgate(['check', ...QUICKSTART_ENVELOPE, ...offline, '--fail-on', 'dmarc', '--fail-on', 'dkim', SIGNED]);
     expect(run).toEqual({ code: 0, stdout: `${QUICKSTART_RESULTS}\n`, stderr: '' });

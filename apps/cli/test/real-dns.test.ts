@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadZoneData, startAuthoritativeDns, type AuthoritativeDns } from '@authgate/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { authgate, ensureBuilt } from './helpers/binary.js';
-import { DMARC_ZONE, QUICKSTART_ZONE, SIGNED, tempDir } from './helpers/fixtures.js';
+import { DMARC_ZONE, MAILDIR, QUICKSTART_ZONE, SIGNED, tempDir } from './helpers/fixtures.js';
 
 let dns: AuthoritativeDns;
 let silent: Socket;
@@ -58,6 +58,24 @@ describe('--dns-server against a real authoritative server (Knot on loopback)', 
       expect(await readFile(saved, 'utf8')).toContain('TIMEOUT');
       const replay = await authgate([...args, '--zone', saved]);
       expect(replay).toEqual({ code: 0, stdout: real.stdout, stderr: '' });
+    } finally {
+      await dir.remove();
+    }
+  });
+
+  test.for([
+    ['dkim verify of a Maildir', ['dkim', 'verify', '--json', MAILDIR]],
+    ['dmarc of a name that does not exist (NXDOMAIN: np, else sp)', ['dmarc', '--json', 'gone.example.com']],
+    ['dmarc of a subdomain that exists (NODATA at _dmarc)', ['dmarc', '--json', 'www.example.com']],
+    ['spf with the HELO identity and a trace', ['spf', '--ip', '203.0.113.9', '--mail-from', 'alice@example.com', '--helo', 'mail.example.com', '--trace', '--json']],
+  ] as const)('--save-zone on real DNS replays offline to the same output: %s', async ([, args]) => {
+    const dir = await tempDir();
+    try {
+      const saved = join(dir.path, 'case.yaml');
+      const real = await authgate([...args, '--dns-server', dns.address, '--save-zone', saved]);
+      expect(real.code).toBe(0);
+      const replay = await authgate([...args, '--zone', saved]);
+      expect(replay).toEqual({ code: 0, stdout: real.stdout, stderr: real.stderr.replace(`authgate: DNS answers saved to ${saved}\n`, '') });
     } finally {
       await dir.remove();
     }
