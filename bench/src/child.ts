@@ -1,25 +1,64 @@
 import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
 import { loadCorpus } from './corpus.js';
 import { paths } from './paths.js';
 import { createWorkload, WORKLOAD_NAMES, type WorkloadName } from './workloads.js';
 
+/** The lines a child writes on stdout, one JSON object each. */
+export type ChildMessage =
+  | {
+      type: 'ready';
+      /** Resident set size once the corpus, the library and its setup are loaded, before any pass. */
+      baselineRssKb: number;
+      warmups: number;
+      verdicts: Record<string, number>;
+    }
+  /** One timed pass: wall-clock and CPU time (user + system, every thread of the process). */
+  | { type: 'pass'; ms: number; cpuMs: number }
+  /** Peak resident set size of the whole process. */
+  | { type: 'end'; maxRssKb: number };
+
+/** Warm-up passes before timing: at least this many, and at least `warmupMs` of them. */
+const MIN_WARMUPS = 2;
+
 /**
- * Runs one workload in its own process, so that each side's JIT state, heap and peak RSS are its
- * own: a warm-up pass, then `runs` timed passes. Prints one JSON line.
+ * One workload in its own process, so that each side's JIT state, heap and peak RSS are its own.
+ * It loads and warms up (a first pass that counts the verdicts, then more until the JIT has
+ * settled), says `ready`, then runs one timed pass for each `run` line read on stdin, so that the
+ * parent can interleave the passes of every workload; `end` makes it report its peak RSS and exit.
+ * Usage: `node child.js NAME SEED COUNT WARMUP_MS`.
  */
 async function main(): Promise<void> {
-  const [name, runs, seed, count] = process.argv.slice(2);
+  const [name, seed, count, warmupMs] = process.argv.slice(2);
   if (!WORKLOAD_NAMES.includes(name as WorkloadName)) throw new Error(`bench: unknown workload ${name}`);
   const corpus = await loadCorpus({ seed: Number(seed), count: Number(count), ...paths });
   const workload = await createWorkload(name as WorkloadName, corpus, paths.keyDir);
-  await workload(corpus);
-  const timesMs: number[] = [];
-  for (let run = 0; run < Number(runs); run++) {
-    const start = performance.now();
-    await workload(corpus);
-    timesMs.push(performance.now() - start);
+  const baselineRssKb = Math.round(process.memoryUsage.rss() / 1024);
+
+  const warmUntil = performance.now() + Number(warmupMs ?? 0);
+  const verdicts = await workload.verdicts();
+  let warmups = 1;
+  for (; warmups < MIN_WARMUPS || performance.now() < warmUntil; warmups++) await workload.run();
+  send({ type: 'ready', baselineRssKb, warmups, verdicts });
+
+  for await (const line of createInterface({ input: process.stdin })) {
+    if (line === 'run') {
+      const cpu = process.cpuUsage();
+      const start = performance.now();
+      await workload.run();
+      const ms = performance.now() - start;
+      const used = process.cpuUsage(cpu);
+      send({ type: 'pass', ms, cpuMs: (used.user + used.system) / 1000 });
+    } else if (line === 'end') {
+      break;
+    }
   }
-  process.stdout.write(`${JSON.stringify({ name, timesMs, maxRssKb: process.resourceUsage().maxRSS })}\n`);
+  send({ type: 'end', maxRssKb: process.resourceUsage().maxRSS });
+  process.stdin.destroy();
+}
+
+function send(message: ChildMessage): void {
+  process.stdout.write(`${JSON.stringify(message)}\n`);
 }
 
 await main();

@@ -1,8 +1,12 @@
-import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { signDkim, type ZoneData } from 'authgate';
+import { signDkim } from 'authgate';
+import { MAILER_DOMAINS, SENDER_DOMAINS, mailerDomain, senderDomain, type Keys } from './domains.js';
 import { Prng } from './prng.js';
+import { writeZone } from './zone.js';
+
+export type SigningAlgorithm = 'rsa-sha256' | 'ed25519-sha256';
 
 /** One message of the corpus and the envelope it arrives with. */
 export interface CorpusEntry {
@@ -12,13 +16,18 @@ export interface CorpusEntry {
   helo: string;
   mailFrom: string;
   /** The algorithms of its signatures, topmost first. */
-  signatures: Array<'rsa-sha256' | 'ed25519-sha256'>;
+  signatures: SigningAlgorithm[];
+  /** A body byte was changed after signing: every signature fails its body hash. */
+  tampered: boolean;
+  /** Sent through a third-party mailer and signed with its domain: DMARC cannot align. */
+  thirdParty: boolean;
 }
 
 export interface Corpus {
   entries: CorpusEntry[];
   bytes: Buffer;
-  zone: ZoneData;
+  /** The DNS data of the corpus, a zone fixture in the openspf `zonedata` format (YAML). */
+  zonePath: string;
 }
 
 export interface CorpusOptions {
@@ -28,7 +37,8 @@ export interface CorpusOptions {
   cacheDir: string;
 }
 
-const DOMAINS = 20;
+/** Bumped whenever generation changes, so that a cached corpus of an older shape is not reused. */
+const CORPUS_VERSION = 2;
 /** Signing time of every signature, so that the bytes depend on the seed alone. */
 const SIGNED_AT = Date.UTC(2026, 10, 1);
 const WORDS = ('the quarterly report attached please review before friday meeting agenda invoice payment ' +
@@ -41,30 +51,26 @@ export function messageOf(corpus: Corpus, entry: CorpusEntry): Buffer {
 
 /** Loads the corpus for (seed, count) from the cache, generating it the first time. */
 export async function loadCorpus(options: CorpusOptions): Promise<Corpus> {
-  const dir = join(options.cacheDir, `seed-${options.seed}-n-${options.count}`);
+  const dir = join(options.cacheDir, `v${CORPUS_VERSION}-seed-${options.seed}-n-${options.count}`);
+  const zonePath = join(dir, 'zone.yaml');
   try {
-    const [bytes, index] = await Promise.all([readFile(join(dir, 'corpus.bin')), readFile(join(dir, 'index.json'), 'utf8')]);
-    const { entries, zone } = JSON.parse(index) as { entries: CorpusEntry[]; zone: ZoneData };
-    return { bytes, entries, zone };
+    const [bytes, index] = await Promise.all([readFile(join(dir, 'corpus.bin')), readFile(join(dir, 'index.json'), 'utf8'), readFile(zonePath)]);
+    return { bytes, entries: JSON.parse(index) as CorpusEntry[], zonePath };
   } catch {
-    const corpus = await generateCorpus(options);
+    const keys: Keys = {
+      rsa: createPrivateKey(await readFile(join(options.keyDir, 'rsa2048.key.pem'))),
+      ed: createPrivateKey(await readFile(join(options.keyDir, 'ed25519.key.pem'))),
+    };
+    const { bytes, entries } = await generateCorpus(options, keys);
     await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'corpus.bin'), corpus.bytes);
-    await writeFile(join(dir, 'index.json'), JSON.stringify({ entries: corpus.entries, zone: corpus.zone }));
-    return corpus;
+    await writeZone(zonePath, keys);
+    await writeFile(join(dir, 'corpus.bin'), bytes);
+    await writeFile(join(dir, 'index.json'), JSON.stringify(entries));
+    return { bytes, entries, zonePath };
   }
 }
 
-interface Keys {
-  rsa: KeyObject;
-  ed: KeyObject;
-}
-
-async function generateCorpus(options: CorpusOptions): Promise<Corpus> {
-  const keys: Keys = {
-    rsa: createPrivateKey(await readFile(join(options.keyDir, 'rsa2048.key.pem'))),
-    ed: createPrivateKey(await readFile(join(options.keyDir, 'ed25519.key.pem'))),
-  };
+async function generateCorpus(options: CorpusOptions, keys: Keys): Promise<{ bytes: Buffer; entries: CorpusEntry[] }> {
   const prng = new Prng(options.seed);
   const parts: Buffer[] = [];
   const entries: CorpusEntry[] = [];
@@ -75,34 +81,40 @@ async function generateCorpus(options: CorpusOptions): Promise<Corpus> {
     parts.push(message);
     offset += message.length;
   }
-  return { bytes: Buffer.concat(parts), entries, zone: zoneOf(keys) };
+  return { bytes: Buffer.concat(parts), entries };
 }
 
+/**
+ * One message: ~95% sent directly by the author's domain (5% of those from an address outside
+ * its SPF record), ~5% through a third-party mailer that signs with its own domain; one RSA,
+ * one Ed25519 or both signatures; ~5% with a body byte changed after signing.
+ */
 async function generateMessage(prng: Prng, keys: Keys, index: number) {
-  const domain = `sender${prng.int(0, DOMAINS - 1)}.bench.example`;
-  const spfPasses = prng.next() >= 0.05;
+  const author = senderDomain(prng.int(0, SENDER_DOMAINS - 1));
+  const thirdParty = prng.next() < 0.05;
+  const sending = thirdParty ? mailerDomain(prng.int(0, MAILER_DOMAINS - 1)) : author;
   const host = prng.int(1, 250);
-  const ip = spfPasses ? `198.51.100.${host}` : `203.0.113.${host}`;
-  const helo = `mta${host}.${domain}`;
+  const ip = thirdParty ? `192.0.2.${host}` : prng.next() >= 0.05 ? `198.51.100.${host}` : `203.0.113.${host}`;
+  const helo = `mta${host}.${sending}`;
   const user = `${prng.pick(WORDS)}.${prng.pick(WORDS)}`;
   const size = pickSize(prng);
-  let message: Buffer = Buffer.from(headerOf(prng, domain, user, ip, helo, index) + '\r\n' + bodyOf(prng, size));
+  let message: Buffer = Buffer.from(headerOf(prng, author, user, ip, helo, index) + '\r\n' + bodyOf(prng, size));
 
   const roll = prng.next();
-  const signatures: CorpusEntry['signatures'] =
-    roll < 0.45 ? ['rsa-sha256'] : roll < 0.8 ? ['ed25519-sha256'] : ['rsa-sha256', 'ed25519-sha256'];
+  const signatures: SigningAlgorithm[] = roll < 0.45 ? ['rsa-sha256'] : roll < 0.8 ? ['ed25519-sha256'] : ['rsa-sha256', 'ed25519-sha256'];
   for (const algorithm of [...signatures].reverse()) {
     const signed = await signDkim(message, {
-      domain, selector: algorithm === 'rsa-sha256' ? 'rsa' : 'ed', algorithm,
+      domain: sending, selector: algorithm === 'rsa-sha256' ? 'rsa' : 'ed', algorithm,
       privateKey: algorithm === 'rsa-sha256' ? keys.rsa : keys.ed, now: () => SIGNED_AT,
     });
     message = signed.message;
   }
-  if (prng.next() < 0.05) {
-    // A failing signature: one body byte changed after signing.
+  const tampered = prng.next() < 0.05;
+  if (tampered) {
+    // One body byte changed after signing (the body ends in text lines, never at an edge here).
     message[message.length - 40] = message[message.length - 40] === 0x61 ? 0x62 : 0x61;
   }
-  return { message, entry: { ip, helo, mailFrom: `bounce+${index}@${domain}`, signatures } };
+  return { message, entry: { ip, helo, mailFrom: `bounce+${index}@${sending}`, signatures, tampered, thirdParty } };
 }
 
 /** ~70% about 4 KB, ~29.5% about 100 KB, and a few 2 MB bodies. */
@@ -150,26 +162,4 @@ function bodyOf(prng: Prng, size: number): string {
 
 function capitalize(text: string): string {
   return text.replace(/(^|\.)(\w)/g, (_, dot: string, letter: string) => `${dot ? ' ' : ''}${letter.toUpperCase()}`);
-}
-
-function zoneOf(keys: Keys): ZoneData {
-  const zone: ZoneData = {
-    '_spf.bench.example': [{ TXT: 'v=spf1 ip4:192.0.2.0/24 -all' }],
-  };
-  const rsa = createPublicKey(keys.rsa).export({ type: 'spki', format: 'der' }).toString('base64');
-  // RFC 8463 §4.2: the Ed25519 p= is the bare 32-byte key, the tail of the SPKI encoding.
-  const ed = createPublicKey(keys.ed).export({ type: 'spki', format: 'der' }).subarray(-32).toString('base64');
-  for (let i = 0; i < DOMAINS; i++) {
-    const domain = `sender${i}.bench.example`;
-    zone[domain] = [{ TXT: 'v=spf1 include:_spf.bench.example ip4:198.51.100.0/24 -all' }, { MX: [10, `mx.${domain}`] }];
-    zone[`_dmarc.${domain}`] = [{ TXT: `v=DMARC1; p=${i % 2 === 0 ? 'reject' : 'none'}; rua=mailto:dmarc@${domain}` }];
-    zone[`rsa._domainkey.${domain}`] = [{ TXT: characterStrings(`v=DKIM1; k=rsa; p=${rsa}`) }];
-    zone[`ed._domainkey.${domain}`] = [{ TXT: `v=DKIM1; k=ed25519; p=${ed}` }];
-  }
-  return zone;
-}
-
-/** A TXT record longer than 255 octets travels as several character-strings (RFC 1035 §3.3.14). */
-function characterStrings(text: string): string[] {
-  return text.match(/.{1,255}/g) ?? [];
 }

@@ -19,13 +19,22 @@ export function mailauthResolver(resolver: Resolver): MailauthResolver {
         case 'AAAA': return await resolver.aaaa(name);
         case 'MX': return await resolver.mx(name);
         case 'PTR': return await resolver.ptr(ptrAddress(name));
-        default: throw Object.assign(new Error(`${rrtype} not served`), { code: 'ENODATA' });
+        default: throw nodeError(`${rrtype} not served`, 'ENODATA');
       }
     } catch (error) {
-      if (error instanceof DnsError) throw Object.assign(new Error(error.message), { code: NODE_CODE[error.code] });
+      if (error instanceof DnsError) throw nodeError(error.message, NODE_CODE[error.code]);
       throw error;
     }
   };
+}
+
+/** An error as node:dns rejects with, built without a stack trace as authgate's are, so neither side pays for one. */
+function nodeError(message: string, code: string): Error {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  const error = Object.assign(new Error(message), { code });
+  Error.stackTraceLimit = limit;
+  return error;
 }
 
 /** mailauth asks PTR by the reverse name; our resolver takes the address. */

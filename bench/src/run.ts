@@ -1,82 +1,68 @@
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
+import { loadavg } from 'node:os';
 import { loadCorpus } from './corpus.js';
 import { machine } from './machine.js';
 import { paths } from './paths.js';
-import { median, round } from './stats.js';
+import { figureOf, printReport, reportOf, type Measured, type Settings } from './report.js';
+import { ChildSession } from './session.js';
+import { round } from './stats.js';
 import type { WorkloadName } from './workloads.js';
 
-const run = promisify(execFile);
-
-interface Figure {
-  messagesPerSecond: number;
-  medianMs: number;
-  peakRssMb: number;
-}
+/** The workloads, in the order each round runs one pass of each. */
+const ORDER: readonly WorkloadName[] = ['floor', 'authgate-dkim', 'mailauth-dkim', 'authgate', 'mailauth'];
 
 /**
  * `pnpm bench [--quick] [--json] [--seed N]`: authgate against mailauth 4.12.0 on one generated
- * corpus and one in-memory DNS, and both against the bare cost of the cryptography.
+ * corpus and one DNS zone fixture, and both against the bare cost of the cryptography.
+ *
+ * Every workload runs in a child process of its own (its own JIT, heap and peak RSS), started and
+ * warmed up one after the other. Then the timed passes are interleaved, one pass of each workload
+ * per round, so that a change in the machine's load (other processes) falls on every side alike;
+ * each figure is the median of its passes. With `--json` the table goes to stderr and stdout
+ * carries one JSON object.
  */
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
+  const json = args.includes('--json');
   const seedIndex = args.indexOf('--seed');
-  const seed = seedIndex === -1 ? 42 : Number(args[seedIndex + 1]);
-  const count = quick ? 300 : 2000;
-  const runs = quick ? 3 : 5;
-
-  const corpus = await loadCorpus({ seed, count, ...paths });
-  const sizeMb = corpus.bytes.length / 2 ** 20;
-  const figures: Partial<Record<WorkloadName, Figure>> = {};
-  for (const name of ['floor', 'authgate-dkim', 'mailauth-dkim', 'authgate', 'mailauth'] as const) {
-    figures[name] = await measure(name, runs, seed, count);
-  }
-  const report = reportOf(figures as Record<WorkloadName, Figure>, { seed, count, runs, sizeMb: round(sizeMb) });
-  print(report);
-  if (args.includes('--json')) process.stdout.write(`${JSON.stringify(report)}\n`);
-}
-
-async function measure(name: WorkloadName, runs: number, seed: number, count: number): Promise<Figure> {
-  const child = fileURLToPath(new URL('./child.js', import.meta.url));
-  const { stdout } = await run(process.execPath, [child, name, String(runs), String(seed), String(count)], {
-    maxBuffer: 1 << 20,
-  });
-  const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as { timesMs: number[]; maxRssKb: number };
-  const medianMs = median(result.timesMs);
-  return { messagesPerSecond: round((count / medianMs) * 1000, 0), medianMs: round(medianMs), peakRssMb: round(result.maxRssKb / 1024) };
-}
-
-function reportOf(f: Record<WorkloadName, Figure>, corpus: { seed: number; count: number; runs: number; sizeMb: number }) {
-  return {
-    machine: machine(),
-    corpus,
-    authenticate: { authgate: f.authgate, mailauth: f.mailauth, ratio: round(f.authgate.messagesPerSecond / f.mailauth.messagesPerSecond, 2) },
-    dkim: { authgate: f['authgate-dkim'], mailauth: f['mailauth-dkim'], ratio: round(f['authgate-dkim'].messagesPerSecond / f['mailauth-dkim'].messagesPerSecond, 2) },
-    floor: {
-      ...f.floor,
-      authenticateMultiple: round(f.authgate.medianMs / f.floor.medianMs, 2),
-      dkimMultiple: round(f['authgate-dkim'].medianMs / f.floor.medianMs, 2),
-    },
+  const settings: Settings = {
+    seed: seedIndex === -1 ? 42 : Number(args[seedIndex + 1]),
+    count: quick ? 300 : 2000,
+    passes: quick ? 9 : 11,
+    warmupMs: quick ? 1000 : 3000,
+    mode: quick ? 'quick' : 'full',
   };
+  const log = (line: string) => (json ? process.stderr : process.stdout).write(`${line}\n`);
+  const started = Date.now();
+  const loadBefore = loadavg()[0]!;
+  const corpus = await loadCorpus({ seed: settings.seed, count: settings.count, ...paths });
+  const measured = await measureAll(settings);
+  const figures = Object.fromEntries(ORDER.map((name) => [name, figureOf(measured.get(name)!, settings.count)]));
+  const report = reportOf(figures as Record<WorkloadName, ReturnType<typeof figureOf>>, {
+    settings, machine: machine(), corpus, load: { before: round(loadBefore, 2), after: round(loadavg()[0]!, 2) }, seconds: round((Date.now() - started) / 1000),
+  });
+  printReport(report, log);
+  if (json) process.stdout.write(`${JSON.stringify(report)}\n`);
 }
 
-function print(report: ReturnType<typeof reportOf>): void {
-  const { machine: m, corpus: c } = report;
-  const row = (label: string, figure: Figure) =>
-    `  ${label.padEnd(24)}${String(figure.messagesPerSecond).padStart(9)} msg/s ${String(figure.medianMs).padStart(10)} ms ${String(figure.peakRssMb).padStart(8)} MB`;
-  console.log(`machine: ${m.cores} cores (${m.cpu}), ${m.memoryGb} GiB, Node ${m.node}`);
-  console.log(`corpus: ${c.count} messages, ${c.sizeMb} MB, seed ${c.seed}; median of ${c.runs} runs after a warm-up\n`);
-  console.log(`  ${''.padEnd(24)}${'rate'.padStart(15)} ${'median'.padStart(13)} ${'peak RSS'.padStart(11)}`);
-  console.log(row('authenticate authgate', report.authenticate.authgate));
-  console.log(row('authenticate mailauth', report.authenticate.mailauth));
-  console.log(`  ratio: authgate is ${report.authenticate.ratio}x mailauth\n`);
-  console.log(row('DKIM only authgate', report.dkim.authgate));
-  console.log(row('DKIM only mailauth', report.dkim.mailauth));
-  console.log(`  ratio: authgate is ${report.dkim.ratio}x mailauth\n`);
-  console.log(row('crypto floor', report.floor));
-  console.log(`  authgate authenticate() = ${report.floor.authenticateMultiple}x the floor, DKIM alone = ${report.floor.dkimMultiple}x`);
+async function measureAll(settings: Settings): Promise<Map<WorkloadName, Measured>> {
+  const sessions: ChildSession[] = [];
+  const measured = new Map<WorkloadName, Measured>();
+  try {
+    for (const name of ORDER) {
+      const { session, ready } = await ChildSession.start(name, settings);
+      sessions.push(session);
+      measured.set(name, { ready, passes: [], maxRssKb: 0 });
+    }
+    for (let round = 0; round < settings.passes; round++) {
+      for (const session of sessions) measured.get(session.name)!.passes.push(await session.pass());
+    }
+    for (const session of sessions) measured.get(session.name)!.maxRssKb = (await session.end()).maxRssKb;
+  } catch (error) {
+    for (const session of sessions) session.kill();
+    throw error;
+  }
+  return measured;
 }
 
 await main();
