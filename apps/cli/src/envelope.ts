@@ -45,7 +45,7 @@ export function checkEnvelopeArgs(args: EnvelopeArgs): void {
   if (args.ip === undefined || args.mailFrom === undefined) {
     throw new CliError('usage', 'the SMTP envelope is needed: give --ip and --mail-from (and --helo), or --from-received to read them from the message');
   }
-  checkNullPathHelo(normalizeMailFrom(args.mailFrom), args.helo ?? '');
+  checkNullPathHelo(normalizeMailFrom(args.mailFrom), args.helo ?? '', 'usage');
 }
 
 /** The envelope for one message: the options, completed from its header with `--from-received`. */
@@ -60,7 +60,7 @@ export function envelopeFor(args: EnvelopeArgs, header: readonly HeaderField[]):
   checkIp(ip);
   const helo = args.helo ?? hop.helo ?? '';
   const mailFrom = mailFromOf(args, hop.envelopeFrom, header);
-  checkNullPathHelo(mailFrom.address, helo);
+  checkNullPathHelo(mailFrom.address, helo, 'no-envelope');
   return {
     ip,
     helo,
@@ -130,9 +130,13 @@ function isMailbox(text: string): boolean {
   return domain !== '' && !/[\s<>@]/.test(domain) && (quoted !== null || !/[\s<>]/.test(local));
 }
 
-/** RFC 7208 §2.4: with a null reverse path SPF checks postmaster@<HELO>, so HELO is needed. */
-function checkNullPathHelo(mailFrom: string, helo: string): void {
+/**
+ * RFC 7208 §2.4: with a null reverse path SPF checks postmaster@<HELO>, so HELO is needed. A
+ * usage error when the options lack it; a message's problem (`no-envelope`) when its
+ * Return-Path is `<>` and its Received field names no HELO.
+ */
+function checkNullPathHelo(mailFrom: string, helo: string, code: 'usage' | 'no-envelope'): void {
   if (mailFrom === '' && helo === '') {
-    throw new CliError('usage', 'with the null reverse path (<>) SPF checks the HELO name: give --helo');
+    throw new CliError(code, 'with the null reverse path (<>) SPF checks the HELO name: give --helo');
   }
 }

@@ -14,17 +14,19 @@ export const EXIT = { ok: 0, verdict: 1, usage: 2, internal: 70 } as const;
  * - `usage`: arguments yargs rejected, or a combination that cannot work.
  * - `no-input`: no message file and no `-` for standard input.
  * - `not-found`: a named file or directory does not exist.
- * - `unreadable`: a file exists but cannot be read (permissions, a device...).
+ * - `unreadable`: a file exists but cannot be read (permissions), or is a device that could
+ *   stream forever (/dev/zero).
  * - `no-messages`: a directory or mbox that holds no message.
  * - `not-an-email`: bytes that are not an RFC 5322 message.
  * - `not-an-mbox`: `--mbox` on a file that does not start with a `From ` line.
  * - `bad-ip`: `--ip` is not an IPv4 or IPv6 address.
- * - `bad-domain`: a domain argument that is not a valid DNS name.
- * - `bad-address`: `--mail-from` that is not an address.
+ * - `bad-domain`: a domain argument (or the domain of `--mail-from`) that is not a valid DNS name.
+ * - `bad-address`: `--mail-from`, or a message's Return-Path, that is not an address.
  * - `bad-dns-server`: `--dns-server` that is not `ip`, `ip:port` or `[ipv6]:port`.
  * - `bad-zone`: a `--zone` file that is missing or not in the zonedata format.
  * - `bad-key`: a `--key` file that is missing or not a usable private key.
- * - `no-envelope`: `--from-received` could not find what it needs in the message.
+ * - `no-envelope`: `--from-received` could not find what it needs in the message (an IP, a
+ *   MAIL FROM, a HELO name for a null reverse path).
  * - `write-failed`: an output file (`--save-zone`, `--out`) could not be written.
  * - `exists`: `keygen --out` names a file that exists (without `--force`).
  * - `internal`: anything unexpected; a bug.

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
 import { parseMessage } from 'authgate';
-import { envelopeFor, normalizeMailFrom } from '../src/envelope.js';
+import { checkEnvelopeArgs, envelopeFor, normalizeMailFrom } from '../src/envelope.js';
 import { CliError } from '../src/errors.js';
 import { parseDnsServer } from '../src/dns-server.js';
 
@@ -60,8 +60,48 @@ describe('envelopeFor --from-received', () => {
     });
   });
 
+  test('a bounce (Return-Path <>) whose Received field names no HELO: the message lacks its envelope, not a usage error', () => {
+    const bounce = header('Return-Path: <>\nReceived: from (unknown [198.51.100.7]) by mx.example.net; Thu, 1 Jan 2026 00:00:00 +0000\nFrom: a@example.org\n\n');
+    expect(() => envelopeFor({ fromReceived: true }, bounce)).toThrow(expect.objectContaining({ code: 'no-envelope' }));
+  });
+
   test('a Received field without an address', () => {
     expect(() => envelopeFor({ fromReceived: true }, header('Received: by mx.example.net; Thu, 1 Jan 2026 00:00:00 +0000\nFrom: a@example.org\n\n'))).toThrow('the top Received field names no client address: give --ip');
+  });
+});
+
+describe('checkEnvelopeArgs: what the user typed is held to RFC 5321', () => {
+  test.for([
+    ['a@example.com', 'a domain'],
+    ['a@b\u00fccher.example', 'an IDN domain (RFC 6531)'],
+    ['a@[192.0.2.1]', 'an IPv4 address literal'],
+    ['a@[IPv6:2001:db8::1]', 'an IPv6 address literal'],
+    ['a@localhost', 'one label: a Domain by the grammar; SPF answers none'],
+    ['<>', 'the null reverse path (with --helo)'],
+  ] as const)('accepts %j (%s)', ([mailFrom]) => {
+    expect(() => checkEnvelopeArgs({ ip: '192.0.2.1', helo: 'mail.example.com', mailFrom })).not.toThrow();
+  });
+
+  test.for([
+    ['a@example..com', 'bad-domain'],
+    ['a@example.com.', 'bad-domain'],
+    ['a@-example.com', 'bad-domain'],
+    ['a@exa mple.com', 'bad-address'],
+    ['a@[2001:db8::1]', 'bad-domain'],
+    ['a@[192.0.2.256]', 'bad-domain'],
+    [`a@${'x'.repeat(64)}.example`, 'bad-domain'],
+  ] as const)('refuses %j (%s)', ([mailFrom, code]) => {
+    expect(() => checkEnvelopeArgs({ ip: '192.0.2.1', helo: 'mail.example.com', mailFrom })).toThrow(expect.objectContaining({ code }));
+  });
+
+  test('throws nothing but CliError (property)', () => {
+    fc.assert(fc.property(fc.string(), fc.string(), fc.string(), (ip, helo, mailFrom) => {
+      try {
+        checkEnvelopeArgs({ ip, helo, mailFrom });
+      } catch (error) {
+        expect(error).toBeInstanceOf(CliError);
+      }
+    }));
   });
 });
 
