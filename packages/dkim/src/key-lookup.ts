@@ -1,9 +1,10 @@
 import { DnsError, type Resolver } from '@authgate/dns';
 import { problem, type DkimProblem } from './errors.js';
-import { parseKeyRecord, type KeyRecord } from './key-record.js';
+import { cachedKeyRecord } from './key-cache.js';
+import type { KeyRecord } from './key-record.js';
 import { importPublicKey } from './public-key.js';
 
-/** A key record with its public key imported once, on first use. */
+/** A key record with its public key imported once, on first use (shared through `cachedKeyRecord`). */
 export interface KeyCandidate {
   record: KeyRecord;
   /** The imported key, `null` when p= is not a key of the k= type; filled in lazily. */
@@ -30,9 +31,9 @@ export async function lookupKeys(resolver: Resolver, selector: string, domain: s
   const candidates: KeyCandidate[] = [];
   let firstProblem: DkimProblem | undefined;
   for (const strings of answers) {
-    const parsed = parseKeyRecord(strings.join(''));
+    const parsed = cachedKeyRecord(strings.join(''));
     // RFC 6376 §6.1.2 step 5: a record that does not parse is ignored.
-    if (parsed.ok) candidates.push({ record: parsed.record });
+    if (parsed.ok) candidates.push(parsed.candidate);
     else firstProblem ??= parsed.problem;
   }
   if (candidates.length === 0) {
@@ -60,8 +61,8 @@ function dnsProblem(error: unknown, name: string): DkimProblem {
 
 /**
  * One lookup per selector name for the duration of one `verifyDkim` call: signatures that share a
- * selector share its DNS query and its imported key. Nothing outlives the call (the caller's
- * resolver does the caching).
+ * selector share its DNS query. No answer outlives the call (the caller's resolver does the DNS
+ * caching); parsed records and imported keys are kept by their text (`cachedKeyRecord`).
  */
 export class KeyLookups {
   readonly #resolver: Resolver;
