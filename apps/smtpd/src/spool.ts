@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { youngGarbage } from './young-garbage.js';
 
 const READ_CHUNK = 64 * 1024;
 
@@ -68,6 +69,7 @@ export class Spool {
       written += bytesWritten;
     }
     this.#fileBytes += chunk.length;
+    youngGarbage.streamed(chunk.length);
   }
 
   /** The first `length` bytes (fewer when the message is shorter). */
@@ -97,6 +99,7 @@ export class Spool {
       const { bytesRead } = await this.#file.read(buffer, 0, buffer.length, at);
       if (bytesRead === 0) throw new Error('smtpd: spool file shorter than written');
       at += bytesRead;
+      youngGarbage.streamed(bytesRead);
       yield buffer.subarray(0, bytesRead);
     }
   }
