@@ -17,10 +17,13 @@ export interface StartRequest {
 
 export type Request = { id: number } & ({ type: 'usage' } | { type: 'sample-start' } | { type: 'sample-stop' } | { type: 'stop' });
 
+/**
+ * What a server process has used. No peak from getrusage: Linux copies ru_maxrss into a forked
+ * child, so a child of a parent holding the corpus would report the parent's peak. Peaks are
+ * sampled instead (`sample-start` / `sample-stop`).
+ */
 export interface UsageReport {
   rssBytes: number;
-  /** The process's high-water mark so far (getrusage ru_maxrss). */
-  maxRssBytes: number;
   heapUsedBytes: number;
   /** CPU time used so far, user and system, in microseconds. */
   cpuMicros: number;
@@ -101,7 +104,6 @@ function usage(): UsageReport {
   const resources = process.resourceUsage();
   return {
     rssBytes: memory.rss,
-    maxRssBytes: resources.maxRSS * 1024,
     heapUsedBytes: memory.heapUsed,
     cpuMicros: resources.userCPUTime + resources.systemCPUTime,
   };

@@ -12,7 +12,7 @@ export interface IdleFigures {
   rssBeforeMb: number;
   /** With every connection open, greeted and past EHLO. */
   rssMb: number;
-  /** The process's high-water mark at that moment. */
+  /** The highest RSS sampled while they were being opened and held. */
   peakRssMb: number;
   perConnectionKb: number;
 }
@@ -25,6 +25,7 @@ export interface IdleFigures {
 export async function idleConnections(server: ServerProcess, count: number): Promise<IdleFigures> {
   const before = await server.usage();
   const clients: BenchClient[] = [];
+  await server.startSampling();
   try {
     // In batches, so the listen backlog never overflows into SYN retries.
     for (let opened = 0; opened < count; ) {
@@ -33,11 +34,12 @@ export async function idleConnections(server: ServerProcess, count: number): Pro
       opened += batch.length;
     }
     const after = await server.usage();
+    const samples = await server.stopSampling();
     return {
       connections: count,
       rssBeforeMb: round(before.rssBytes / MB),
       rssMb: round(after.rssBytes / MB),
-      peakRssMb: round(after.maxRssBytes / MB),
+      peakRssMb: round(samples.peakRssBytes / MB),
       perConnectionKb: round((after.rssBytes - before.rssBytes) / count / 1024),
     };
   } finally {

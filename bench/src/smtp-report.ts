@@ -50,7 +50,7 @@ export function printReport(report: SmtpReport): void {
   const row = (label: string, filter: number, relay: number) => console.log(`  ${label.padEnd(40)}${num(filter, 10)}${num(relay, 10)}`);
   row('RSS before, MB', idle.filter.rssBeforeMb, idle.relay.rssBeforeMb);
   row(`RSS with ${idle.filter.connections} idle connections, MB`, idle.filter.rssMb, idle.relay.rssMb);
-  row('peak RSS then, MB', idle.filter.peakRssMb, idle.relay.peakRssMb);
+  row('peak RSS while they opened, MB', idle.filter.peakRssMb, idle.relay.peakRssMb);
   row('per idle connection, KB', idle.filter.perConnectionKb, idle.relay.perConnectionKb);
   row(`${large.filter.messageMb} MB message: RSS before, MB`, large.filter.rssBeforeMb, large.relay.rssBeforeMb);
   row(`${large.filter.messageMb} MB message: peak RSS, MB`, large.filter.peakRssMb, large.relay.peakRssMb);
