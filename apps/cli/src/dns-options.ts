@@ -102,7 +102,11 @@ async function checkZoneFile(path: string): Promise<void> {
   if (!info.isFile()) throw new CliError('bad-zone', `${path}: not a file`);
 }
 
+/** Refuses, before anything is checked, a --save-zone path that could not be written at the end. */
 async function checkWritable(path: string): Promise<void> {
+  if (path === '') throw new CliError('usage', '--save-zone needs a file name');
+  const info = await stat(path).catch(() => undefined);
+  if (info?.isDirectory() === true) throw new CliError('write-failed', `${path}: is a directory; give a file name`);
   await access(dirname(path), constants.W_OK).catch(() => {
     throw new CliError('write-failed', `${path}: its directory does not exist or is not writable`);
   });

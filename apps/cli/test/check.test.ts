@@ -164,9 +164,13 @@ describe('authgate check --save-zone', () => {
     }
   });
 
-  test('refuses a directory that does not exist before checking anything', async () => {
-    const run = await authgate(['check', '--from-received', ...offline, '--save-zone', '/nonexistent/dir/case.yaml', SIGNED]);
-    expect(run).toEqual({ code: 2, stdout: '', stderr: 'authgate: /nonexistent/dir/case.yaml: its directory does not exist or is not writable\n' });
+  test.for([
+    ['/nonexistent/dir/case.yaml', 'authgate: /nonexistent/dir/case.yaml: its directory does not exist or is not writable\n', 'a directory that does not exist'],
+    ['/tmp', 'authgate: /tmp: is a directory; give a file name\n', 'a directory'],
+    ['', 'authgate: --save-zone needs a file name\n', 'nothing'],
+  ] as const)('refuses %j before checking anything (%s)', async ([path, stderr]) => {
+    const run = await authgate(['check', '--from-received', ...offline, '--save-zone', path, SIGNED]);
+    expect(run).toEqual({ code: 2, stdout: '', stderr });
   });
 });
 

@@ -1,4 +1,4 @@
-import { readFile, stat, writeFile } from 'node:fs/promises';
+import { chmod, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { authgate, ensureBuilt } from './helpers/binary.js';
@@ -180,9 +180,12 @@ describe('authgate dkim keygen', () => {
       const run = await authgate(['dkim', 'keygen', '--algorithm', 'ed25519', '--out', out]);
       expect(run).toEqual({ code: 2, stdout: '', stderr: `authgate: ${out}: already exists (use --force to overwrite, or --out)\n` });
       expect(await readFile(out, 'utf8')).toBe('precious');
+      await chmod(out, 0o644);
       const forced = await authgate(['dkim', 'keygen', '--algorithm', 'ed25519', '--out', out, '--force']);
       expect(forced.code).toBe(0);
       expect(await readFile(out, 'utf8')).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+      // The old file was world-readable; the key it now holds is not.
+      expect((await stat(out)).mode & 0o777).toBe(0o600);
     } finally {
       await dir.remove();
     }

@@ -1,4 +1,4 @@
-import { writeFile } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { generateDkimKey } from 'authgate';
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { ArgsOf, CommandContext } from '../context.js';
@@ -36,12 +36,11 @@ async function runKeygen(args: ArgumentsCamelCase<ArgsOf<typeof builder>>, conte
   const selector = args.selector === undefined ? undefined : checkSelector('--selector', args.selector);
   const domain = args.domain === undefined ? undefined : checkDomain(args.domain);
   const out = args.out ?? `${selector ?? 'dkim'}.private`;
+  const force = args.force === true;
+  // Said before a long RSA generation rather than after it; the exclusive open below still decides.
+  if (!force && (await stat(out).then(() => true, () => false))) throw exists(out);
   const key = generateDkimKey({ algorithm: args.algorithm === 'rsa' ? 'rsa-sha256' : 'ed25519-sha256', ...(bits !== undefined && { bits }) });
-  await writeFile(out, key.privateKeyPem, { mode: 0o600, flag: args.force === true ? 'w' : 'wx' }).catch((error: unknown) => {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') throw new CliError('exists', `${out}: already exists (use --force to overwrite, or --out)`);
-    throw new CliError('write-failed', `${out}: cannot write the private key (${(error as Error).message})`, { cause: error });
-  });
+  await writePrivateKey(out, key.privateKeyPem, force);
   const result: KeygenResult = {
     algorithm: args.algorithm === 'rsa' ? 'rsa-sha256' : 'ed25519-sha256',
     ...(bits !== undefined && { bits }),
@@ -52,6 +51,28 @@ async function runKeygen(args: ArgumentsCamelCase<ArgsOf<typeof builder>>, conte
   const output = new Output(context.io, formatOf(args));
   output.result(keygenPrintable(result));
   return EXIT.ok;
+}
+
+/**
+ * Writes the key readable by its owner only. `--force` over an existing file keeps that file's
+ * mode on open, so the mode is set before the key is written: an old world-readable file must
+ * not end up holding a secret.
+ */
+async function writePrivateKey(out: string, pem: string, force: boolean): Promise<void> {
+  const handle = await open(out, force ? 'w' : 'wx', 0o600).catch((error: unknown) => {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw exists(out);
+    throw new CliError('write-failed', `${out}: cannot write the private key (${(error as Error).message})`, { cause: error });
+  });
+  try {
+    await handle.chmod(0o600);
+    await handle.writeFile(pem);
+  } finally {
+    await handle.close();
+  }
+}
+
+function exists(out: string): CliError {
+  return new CliError('exists', `${out}: already exists (use --force to overwrite, or --out)`);
 }
 
 function bitsOf(algorithm: 'rsa' | 'ed25519', bits: number | undefined): number | undefined {
