@@ -126,7 +126,15 @@ export function unfold(text: string): string {
   // and every field of every message passes here.
   const lf = text.indexOf('\n');
   if (lf === -1 || lf >= end) return trimWsp(text, end);
-  const unfolded = text.replace(/\r?\n(?=[ \t])/g, '').replace(/\r?\n$/, '');
+  let unfolded = '';
+  let start = 0;
+  for (let at = lf; at !== -1 && at < end; at = text.indexOf('\n', at + 1)) {
+    if (!isWspCode(text.charCodeAt(at + 1))) continue;
+    // A fold: the line end goes (its CR too), the white space after it stays.
+    unfolded += text.slice(start, at > start && text.charCodeAt(at - 1) === CR ? at - 1 : at);
+    start = at + 1;
+  }
+  unfolded += text.slice(start, end);
   return trimWsp(unfolded, unfolded.length);
 }
 

@@ -133,10 +133,10 @@ describe('unfold', () => {
     expect(unfold(input!)).toBe(expected);
   });
 
-  test('the one-line fast path gives what the RFC 5322 §2.2.3 definition gives', () => {
+  test('unfolding by scanning gives what the RFC 5322 §2.2.3 definition gives', () => {
     // The definition: drop each line end followed by WSP, then the final line end, then WSP at the edges.
     const reference = (text: string) => text.replace(/\r?\n(?=[ \t])/g, '').replace(/\r?\n$/, '').replace(/^[ \t]+|[ \t]+$/g, '');
-    const text = fc.string({ unit: fc.constantFrom('a', ' ', '\t', '\r', '\n', 'é'), maxLength: 12 });
+    const text = fc.string({ unit: fc.constantFrom('a', ' ', '\t', '\r', '\n', 'é'), maxLength: 16 });
     fc.assert(
       fc.property(text, (input) => {
         expect(unfold(input)).toBe(reference(input));
