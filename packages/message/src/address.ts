@@ -144,7 +144,9 @@ class AddressParser {
     this.#expect('@', 'between the local part and the domain');
     const domain = this.#domain();
     const address = `${quoteLocalPart(localPart)}@${domainText(domain)}`;
-    return { kind: 'mailbox', ...(displayName !== undefined && { displayName }), localPart, domain, address };
+    // Two literals rather than `...(displayName && { displayName })`, a slow runtime call on Node 20.
+    if (displayName === undefined) return { kind: 'mailbox', localPart, domain, address };
+    return { kind: 'mailbox', displayName, localPart, domain, address };
   }
 
   /**
