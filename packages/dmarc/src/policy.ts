@@ -26,7 +26,12 @@ export function policyTags(record: DmarcRecord, mode: DmarcMode): PolicyTags {
   const invalid = (['p', 'sp', 'np'] as const).filter((name) => record.invalid?.[name] !== undefined);
   if (mode === 'rfc7489' && record.p === undefined && record.invalid?.p === undefined) invalid.unshift('p');
   if (invalid.length === 0) {
-    return { ok: true, p: record.p ?? 'none', ...(record.sp && { sp: record.sp }), ...(record.np && { np: record.np }) };
+    // Members set one by one rather than `...(record.sp && { sp })`, a slow runtime call on Node 20
+    // (this runs for every message).
+    const tags: Extract<PolicyTags, { ok: true }> = { ok: true, p: record.p ?? 'none' };
+    if (record.sp) tags.sp = record.sp;
+    if (record.np) tags.np = record.np;
+    return tags;
   }
   const what = invalid.map((name) => (record.invalid?.[name] === undefined ? `no ${name}` : `invalid ${name}`)).join(', ');
   if ((record.rua?.length ?? 0) > 0) {
