@@ -155,6 +155,34 @@ describe('inspectHeader', () => {
     await spool.dispose();
   });
 
+  test('the same reading however the message arrived in chunks and wherever the spool file starts (property)', async () => {
+    const names = ['plain.eml', 'forged-ar.eml', 'bare-lf.eml', 'two-from.eml', 'broken-header.eml', 'no-from.eml'];
+    const messages = await Promise.all(names.map((name) => fixture(`smtpd/messages/${name}`)));
+    const summary = (inspection: Awaited<ReturnType<typeof inspectHeader>>) =>
+      inspection.status === 'ok' ? { status: 'ok', layout: inspection.layout, fields: inspection.fields.map((f) => f.raw.toString('latin1')), fromCount: inspection.fromCount } : inspection;
+    const expected = await Promise.all(messages.map(async (bytes) => {
+      const whole = await spoolOf(bytes);
+      const inspection = summary(await inspectHeader(whole, 4096));
+      await whole.dispose();
+      return inspection;
+    }));
+    await fc.assert(
+      fc.asyncProperty(fc.nat({ max: messages.length - 1 }), fc.array(fc.nat({ max: 400 }), { maxLength: 6 }), fc.integer({ min: 16, max: 2048 }), async (which, cuts, memoryLimit) => {
+        const bytes = messages[which]!;
+        const spool = new Spool({ memoryLimit, directory: os.tmpdir() });
+        let at = 0;
+        for (const cut of [...cuts].sort((a, b) => a - b)) {
+          await spool.write(bytes.subarray(at, Math.max(at, cut)));
+          at = Math.max(at, cut);
+        }
+        await spool.write(bytes.subarray(at));
+        expect(summary(await inspectHeader(spool, 4096))).toEqual(expected[which]);
+        await spool.dispose();
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   test('a message that is all header is fine', async () => {
     const spool = await spoolOf(Buffer.from('From: a@b.example\r\nSubject: no body\r\n'));
     expect(await inspectHeader(spool, 4096)).toMatchObject({ status: 'ok', fromCount: 1 });

@@ -34,17 +34,25 @@ export interface Identity {
  * may be useful, and removing them would break DKIM signatures that cover them.
  */
 export function forgedFields(fields: readonly HeaderField[], identity: Identity): Removal[] {
-  const ours = new Set([...identity.authservIds, identity.hostname].map(comparable));
   const removals: Removal[] = [];
   fields.forEach((field, index) => {
     const reason = field.key === 'authentication-results'
-      ? authenticationResultsProblem(field.value, ours)
+      ? authenticationResultsProblem(field.value, ourNames(identity))
       : field.key === 'received-spf'
-        ? receivedSpfProblem(field.value, ours)
+        ? receivedSpfProblem(field.value, ourNames(identity))
         : undefined;
     if (reason !== undefined) removals.push({ index, field: field.name, reason });
   });
   return removals;
+}
+
+/** Our names in comparable form, worked out once per configuration (ICU conversions are not free). */
+const comparableNames = new WeakMap<Identity, Set<string>>();
+
+function ourNames(identity: Identity): Set<string> {
+  let names = comparableNames.get(identity);
+  if (names === undefined) comparableNames.set(identity, (names = new Set([...identity.authservIds, identity.hostname].map(comparable))));
+  return names;
 }
 
 function authenticationResultsProblem(value: string, ours: Set<string>): RemovalReason | undefined {

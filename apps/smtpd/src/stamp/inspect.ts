@@ -16,7 +16,7 @@ const LF = 0x0a;
  * `maxHeaderSize` (+ the empty line) bytes, which the spool holds in memory in the common case.
  */
 export async function inspectHeader(spool: Spool, maxHeaderSize: number): Promise<HeaderInspection> {
-  const head = await spool.readPrefix(maxHeaderSize + 2);
+  const head = await headerBytes(spool, maxHeaderSize + 2);
   const complete = head.length === spool.size;
   if (!complete && !containsEmptyLine(head)) return { status: 'too-large' };
   const parsed = parseMessage(head);
@@ -29,6 +29,20 @@ export async function inspectHeader(spool: Spool, maxHeaderSize: number): Promis
   if (layout.headerEnd > maxHeaderSize) return { status: 'too-large' };
   if (!emptyLineAt(head, layout.headerEnd) && !(complete && layout.headerEnd === head.length)) return { status: 'too-large' };
   return { status: 'ok', head, fields, layout, fromCount: fieldsNamed(fields, 'from').length };
+}
+
+/**
+ * The message's first `limit` bytes, or only its first stored chunk when the header section ends
+ * in it, as it nearly always does: a view of that chunk, so that reading the header does not copy
+ * the whole message.
+ */
+async function headerBytes(spool: Spool, limit: number): Promise<Buffer> {
+  for await (const chunk of spool.stream(0)) {
+    const first = chunk.subarray(0, limit);
+    if (first.length === limit || containsEmptyLine(first)) return first;
+    break;
+  }
+  return spool.readPrefix(limit);
 }
 
 /** The empty line that ends a header section: at the very start, or LF followed by (CR)LF. */
