@@ -18,8 +18,12 @@ export type ChildMessage =
   /** Peak resident set size of the whole process. */
   | { type: 'end'; maxRssKb: number };
 
-/** Warm-up passes before timing: at least this many, and at least `warmupMs` of them. */
-const MIN_WARMUPS = 2;
+/**
+ * Warm-up before timing: at least two passes, at least this many messages (the JIT of a library
+ * with many code paths needs a few thousand calls to settle, whatever the size of the corpus),
+ * and at least `warmupMs`.
+ */
+const MIN_WARMUP_MESSAGES = 2000;
 
 /**
  * One workload in its own process, so that each side's JIT state, heap and peak RSS are its own.
@@ -36,9 +40,10 @@ async function main(): Promise<void> {
   const baselineRssKb = Math.round(process.memoryUsage.rss() / 1024);
 
   const warmUntil = performance.now() + Number(warmupMs ?? 0);
+  const minWarmups = Math.max(2, Math.ceil(MIN_WARMUP_MESSAGES / corpus.entries.length));
   const verdicts = await workload.verdicts();
   let warmups = 1;
-  for (; warmups < MIN_WARMUPS || performance.now() < warmUntil; warmups++) await workload.run();
+  for (; warmups < minWarmups || performance.now() < warmUntil; warmups++) await workload.run();
   send({ type: 'ready', baselineRssKb, warmups, verdicts });
 
   for await (const line of createInterface({ input: process.stdin })) {

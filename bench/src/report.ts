@@ -105,12 +105,12 @@ export function printReport(report: Report, log: (line: string) => void): void {
   log(`machine: ${m.cores} cores (${m.cpu}), ${m.memoryGb} GiB, Node ${m.node}; load average ${m.loadAverage.before} before, ${m.loadAverage.after} after`);
   log(`corpus: ${c.messages} messages, ${c.sizeMb} MB, seed ${c.seed}: ${c.small} of ~4 KB, ${c.large} of ~100 KB, ${c.huge} of 2 MB; ` +
     `${c.signatures} signatures (${c.twoSignatures} messages with two), ${c.tampered} tampered, ${c.thirdParty} via a third-party mailer`);
-  log(`method: each workload in its own process, warmed up for >= ${method.warmupMs / 1000} s, then ${method.passes} timed passes ` +
+  log(`method: each workload in its own process, warmed up (>= 2000 messages and >= ${method.warmupMs / 1000} s), then ${method.passes} timed passes ` +
     `interleaved with the other workloads'; median pass (slowest-fastest); ${method.seconds} s in all\n`);
-  log(`  ${''.padEnd(24)}${'msg/s'.padStart(8)} ${'(range)'.padStart(15)} ${'median'.padStart(11)} ${'peak RSS'.padStart(11)} ${'(loaded)'.padStart(10)}`);
+  log(`  ${''.padEnd(24)}${'msg/s'.padStart(8)} ${'(range)'.padStart(15)} ${'median'.padStart(11)} ${'CPU'.padStart(10)} ${'peak RSS'.padStart(11)} ${'(loaded)'.padStart(10)}`);
   const row = (label: string, f: Figure) =>
     `  ${label.padEnd(24)}${String(f.messagesPerSecond).padStart(8)} ${`(${f.range[0]}-${f.range[1]})`.padStart(15)} ${`${f.medianMs} ms`.padStart(11)} ` +
-    `${`${f.peakRssMb} MB`.padStart(11)} ${`(${f.baselineRssMb})`.padStart(10)}`;
+    `${`${f.cpuMedianMs} ms`.padStart(10)} ${`${f.peakRssMb} MB`.padStart(11)} ${`(${f.baselineRssMb})`.padStart(10)}`;
   const t = report.targets;
   log(row('authenticate authgate', report.authenticate.authgate));
   log(row('authenticate mailauth', report.authenticate.mailauth));
