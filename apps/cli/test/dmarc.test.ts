@@ -52,7 +52,7 @@ describe('authgate dmarc', () => {
       testing: false,
       rua: ['mailto:dmarc-reports@example.com'],
       ruf: [],
-      reportDestinations: [{ uri: 'mailto:dmarc-reports@example.com', host: 'example.com', external: false }],
+      reportDestinations: [{ tag: 'rua', uri: 'mailto:dmarc-reports@example.com', host: 'example.com', external: false }],
       queries: [{ name: '_dmarc.example.com', outcome: 'record' }, { name: '_dmarc.com', outcome: 'none' }],
       warnings: [],
     });
@@ -81,7 +81,40 @@ describe('authgate dmarc', () => {
 
   test('an external destination that agreed (RFC 9990 §4) is marked authorized', async () => {
     const json = await dmarc('outsourced.example');
-    expect(json.reportDestinations).toEqual([{ uri: 'mailto:reports@reports.example.net', host: 'reports.example.net', external: true, consent: 'authorized' }]);
+    expect(json.reportDestinations).toEqual([{ tag: 'rua', uri: 'mailto:reports@reports.example.net', host: 'reports.example.net', external: true, consent: 'authorized' }]);
+  });
+
+  test('a consenting destination may substitute its own address on its own host (RFC 9990 §4 step 9)', async () => {
+    const json = await dmarc('redirected.example');
+    expect(json.reportDestinations).toEqual([{
+      tag: 'rua', uri: 'mailto:dmarc@reports.example.net', host: 'reports.example.net', external: true,
+      consent: 'authorized', override: ['mailto:inbound@reports.example.net'],
+    }]);
+    expect(json.warnings).toEqual([]);
+    const text = await authgate(['dmarc', '--zone', DMARC_ZONE, 'redirected.example']);
+    expect(text.stdout).toContain('  rua=mailto:dmarc@reports.example.net is replaced by mailto:inbound@reports.example.net, as reports.example.net asks\n');
+  });
+
+  test('a consent record that redirects to another host stops the reports to both (RFC 9990 §4)', async () => {
+    const json = await dmarc('bounced.example');
+    expect(json.reportDestinations).toEqual([{
+      tag: 'rua', uri: 'mailto:dmarc@reports.example.net', host: 'reports.example.net', external: true,
+      consent: 'override-elsewhere', override: ['mailto:dmarc@elsewhere.example.org'],
+    }]);
+    expect(json.warnings).toEqual([
+      'rua=mailto:dmarc@reports.example.net: reports.example.net consents, but its record at bounced.example._report._dmarc.reports.example.net redirects the reports to mailto:dmarc@elsewhere.example.org on another host; receivers send them to neither (RFC 9990 §4)',
+    ]);
+  });
+
+  test('an external ruf destination is checked too, under RFC 9991 §5', async () => {
+    const json = await dmarc('leaky.example');
+    expect(json.reportDestinations).toEqual([
+      { tag: 'rua', uri: 'mailto:agg@leaky.example', host: 'leaky.example', external: false },
+      { tag: 'ruf', uri: 'mailto:forensic@reports.example.net', host: 'reports.example.net', external: true, consent: 'unauthorized' },
+    ]);
+    expect(json.warnings).toEqual([
+      'ruf=mailto:forensic@reports.example.net: reports.example.net has not agreed to receive reports for leaky.example (no v=DMARC1 TXT at leaky.example._report._dmarc.reports.example.net); receivers will not send them (RFC 9991 §5)',
+    ]);
   });
 
   test('an IDN is asked as its A-label', async () => {

@@ -49,7 +49,7 @@ async function runDmarc(args: ArgumentsCamelCase<ArgsOf<typeof builder>>, contex
     random: () => 0,
   });
   const destinations = discovery.result === 'found'
-    ? await checkReportDestinations(discovery.policyDomain, [...(discovery.record.rua ?? []), ...(discovery.record.ruf ?? [])], { resolver: dns.resolver, mode })
+    ? await checkReportDestinations(discovery.policyDomain, discovery.record, { resolver: dns.resolver, mode })
     : [];
   const output = new Output(context.io, formatOf(args));
   output.result(dmarcPrintable({ discovery, evaluation, destinations }, output.paint));

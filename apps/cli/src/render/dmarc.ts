@@ -86,14 +86,25 @@ function dmarcText(json: DmarcCommandJson, paint: Painter): string {
   }
   if (json.alignment !== undefined) lines.push(`  alignment: DKIM ${json.alignment.dkim}, SPF ${json.alignment.spf}`);
   // Only a record that could be read has reporting addresses to show.
-  if (json.alignment !== undefined) {
-    lines.push('Reports:');
-    lines.push(`  aggregate (rua): ${json.rua.length === 0 ? 'none requested' : json.rua.join(', ')}`);
-    lines.push(`  failure (ruf): ${json.ruf.length === 0 ? 'none requested' : json.ruf.join(', ')}`);
-  }
+  if (json.alignment !== undefined) lines.push(...reportLines(json));
   lines.push('Lookups:', ...json.queries.map((query) => `  ${query.name} TXT: ${query.outcome}`));
   if (json.warnings.length > 0) lines.push(paint.bold('Warnings:'), ...json.warnings.map((warning) => `  - ${warning}`));
   return lines.join('\n');
+}
+
+/** Where reports go: the record's URIs, and the ones a consenting destination substitutes (RFC 9990 §4 step 9). */
+function reportLines(json: DmarcCommandJson): string[] {
+  const lines = [
+    'Reports:',
+    `  aggregate (rua): ${json.rua.length === 0 ? 'none requested' : json.rua.join(', ')}`,
+    `  failure (ruf): ${json.ruf.length === 0 ? 'none requested' : json.ruf.join(', ')}`,
+  ];
+  for (const check of json.reportDestinations) {
+    if (check.consent === 'authorized' && check.override !== undefined) {
+      lines.push(`  ${check.tag}=${check.uri} is replaced by ${check.override.join(', ')}, as ${check.host} asks`);
+    }
+  }
+  return lines;
 }
 
 /** RFC 9989 §4.7: without sp, p applies to subdomains; without np, sp (else p) applies to non-existent ones. */
@@ -120,10 +131,13 @@ function advice(explained: DmarcExplained): string[] {
   if (record.t === 'y') notes.push('t=y: testing mode; receivers apply the policy one level lower (RFC 9989 §4.7)');
   if (record.pct !== undefined && record.pct < 100) notes.push(`pct=${record.pct}: the policy applies to ${record.pct}% of failing mail (RFC 7489 §6.3; RFC 9989 removed pct)`);
   for (const check of explained.destinations) {
+    const rule = check.tag === 'rua' ? 'RFC 9990 §4' : 'RFC 9991 §5';
     if (check.consent === 'unauthorized') {
-      notes.push(`${check.uri}: ${check.host} has not agreed to receive reports for ${discovery.policyDomain} (no v=DMARC1 TXT at ${discovery.policyDomain}._report._dmarc.${check.host}); receivers will not send them (RFC 9990 §4)`);
+      notes.push(`${check.tag}=${check.uri}: ${check.host} has not agreed to receive reports for ${discovery.policyDomain} (no v=DMARC1 TXT at ${discovery.policyDomain}._report._dmarc.${check.host}); receivers will not send them (${rule})`);
+    } else if (check.consent === 'override-elsewhere') {
+      notes.push(`${check.tag}=${check.uri}: ${check.host} consents, but its record at ${discovery.policyDomain}._report._dmarc.${check.host} redirects the reports to ${check.override!.join(', ')} on another host; receivers send them to neither (${rule})`);
     } else if (check.consent === 'temperror') {
-      notes.push(`${check.uri}: could not check whether ${check.host} accepts reports for ${discovery.policyDomain} (DNS error)`);
+      notes.push(`${check.tag}=${check.uri}: could not check whether ${check.host} accepts reports for ${discovery.policyDomain} (DNS error; ${rule})`);
     }
   }
   return notes;
