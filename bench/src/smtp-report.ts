@@ -6,6 +6,9 @@ import type { IdleFigures, LargeMessageFigures } from './smtp-memory.js';
 export interface Run extends LoadResult {
   /** The server process's CPU time (user + system) per transaction. */
   serverCpuMsPerMessage: number;
+  /** The same for the sink behind it and for the sending clients: the rest of the machine's work. */
+  sinkCpuMsPerMessage: number;
+  clientCpuMsPerMessage: number;
 }
 
 export interface Throughput {
@@ -31,13 +34,14 @@ export function printReport(report: SmtpReport): void {
   const { machine: m, corpus: c } = report;
   console.log(`machine: ${m.cores} cores (${m.cpu}), ${m.memoryGb} GiB, Node ${m.node}`);
   console.log(`corpus: ${c.count} messages, ${c.sizeMb} MB, seed ${c.seed}; ${c.perConnection} messages per connection; median of ${c.runs} run(s) after a warm-up`);
-  console.log('CPU ms: CPU time of the server process per message (user + system)\n');
+  console.log('CPU ms: CPU time per message (user + system) of the server process; below it, of the sink and the clients\n');
   const side = (name: string) => `${`${name} msg/s`.padStart(13)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'CPU ms'.padStart(8)}`;
   const figures = (run: Run) => `${num(run.messagesPerSecond, 13)}${num(run.p50Ms, 9)}${num(run.p99Ms, 9)}${num(run.serverCpuMsPerMessage, 8)}`;
   console.log(`  ${'clients'.padEnd(9)}${side('filter')}${side('relay')}${'filter/relay'.padStart(14)}`);
   for (const level of report.throughput) {
     const { filter: f, relay: r } = level;
     console.log(`  ${String(level.clients).padEnd(9)}${figures(f)}${figures(r)}${num(level.ratio, 14)}`);
+    console.log(`  ${''.padEnd(9)}${`sink ${f.sinkCpuMsPerMessage}, clients ${f.clientCpuMsPerMessage} CPU ms`.padStart(39)}${`sink ${r.sinkCpuMsPerMessage}, clients ${r.clientCpuMsPerMessage} CPU ms`.padStart(39)}`);
     for (const [side, run] of [['filter', f], ['relay', r]] as const) {
       if (run.failed > 0) console.log(`    ${side}: ${run.failed} transaction(s) failed, first: ${run.firstFailure}`);
     }

@@ -26,8 +26,8 @@ const LARGE_BODY_BYTES = 50 * 2 ** 20;
 /** How much each mode sends: messages per run by client count, the time cap of a run, runs per figure. */
 function plan(quick: boolean) {
   return quick
-    ? { corpus: 300, runs: 1, maxMs: 4_000, warmup: 200, messages: { 1: 100, 10: 300, 50: 500 } }
-    : { corpus: 2_000, runs: 3, maxMs: 30_000, warmup: 600, messages: { 1: 400, 10: 2_000, 50: 4_000 } };
+    ? { corpus: 300, runs: 3, maxMs: 3_000, warmup: 200, messages: { 1: 100, 10: 300, 50: 500 } }
+    : { corpus: 2_000, runs: 5, maxMs: 30_000, warmup: 600, messages: { 1: 400, 10: 2_000, 50: 4_000 } };
 }
 
 /**
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   try {
     const startFilter = () => ServerProcess.start('filter', { downstreamPort: sink.port, zone }, profile);
     const startRelay = () => ServerProcess.start('relay', { downstreamPort: sink.port });
-    const throughput = await measureThroughput(await startFilter(), await startRelay(), submissions, p);
+    const throughput = await measureThroughput({ filter: await startFilter(), relay: await startRelay(), sink }, submissions, p);
     const idle = { filter: await withServer(startFilter, (s) => idleConnections(s, IDLE_CONNECTIONS)), relay: await withServer(startRelay, (s) => idleConnections(s, IDLE_CONNECTIONS)) };
     const large = await largeSubmission(paths.keyDir, LARGE_BODY_BYTES);
     const warm = submissions.slice(0, 50);
@@ -72,15 +72,25 @@ async function main(): Promise<void> {
 }
 
 /** Each level: the relay and the filter in turn on the same messages, `runs` times; the median run of each. */
-async function measureThroughput(filter: ServerProcess, relay: ServerProcess, submissions: Submission[], p: ReturnType<typeof plan>): Promise<Throughput[]> {
+async function measureThroughput(
+  servers: Record<'filter' | 'relay' | 'sink', ServerProcess>, submissions: Submission[], p: ReturnType<typeof plan>,
+): Promise<Throughput[]> {
+  const { filter, relay, sink } = servers;
   try {
     let offset = 0;
     const load = async (server: ServerProcess, clients: number, messages: number, at: number): Promise<Run> => {
-      const before = await server.usage();
+      const before = await Promise.all([server.usage(), sink.usage()]);
+      const client = process.cpuUsage();
       const result = await runLoad({ port: server.port, clients, submissions, offset: at, messages, maxMs: p.maxMs, perConnection: PER_CONNECTION });
-      const after = await server.usage();
-      const transactions = Math.max(1, result.accepted + result.failed);
-      return { ...result, serverCpuMsPerMessage: round((after.cpuMicros - before.cpuMicros) / 1000 / transactions, 3) };
+      const clientCpu = process.cpuUsage(client);
+      const after = await Promise.all([server.usage(), sink.usage()]);
+      const perMessage = (micros: number) => round(micros / 1000 / Math.max(1, result.accepted + result.failed), 3);
+      return {
+        ...result,
+        serverCpuMsPerMessage: perMessage(after[0].cpuMicros - before[0].cpuMicros),
+        sinkCpuMsPerMessage: perMessage(after[1].cpuMicros - before[1].cpuMicros),
+        clientCpuMsPerMessage: perMessage(clientCpu.user + clientCpu.system),
+      };
     };
     for (const server of [relay, filter]) await load(server, 10, p.warmup, 0);
     const levels: Throughput[] = [];
