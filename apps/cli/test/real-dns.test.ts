@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadZoneData, startAuthoritativeDns, type AuthoritativeDns } from '@authgate/testkit';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { authgate, ensureBuilt } from './helpers/binary.js';
+import { authgate, ensureBuilt, startAuthgate } from './helpers/binary.js';
 import { DMARC_ZONE, MAILDIR, QUICKSTART_ZONE, SIGNED, tempDir } from './helpers/fixtures.js';
 
 let dns: AuthoritativeDns;
@@ -98,6 +98,17 @@ describe('--dns-server against a real authoritative server (Knot on loopback)', 
       const run = await authgate(['dmarc', '--dns-server', address, '--json', 'example.com']);
       expect(JSON.parse(run.stdout)).toMatchObject({ result: 'found', policy: 'reject' });
     }
+  });
+
+  test('Ctrl-C while waiting for DNS: exit 130 (128 + SIGINT), nothing half-written', async () => {
+    const { port } = silent.address();
+    // The query reaching the server proves the CLI is past its start-up and waiting.
+    const asked = new Promise<void>((resolve) => silent.once('message', () => resolve()));
+    const running = startAuthgate(['spf', '--ip', '192.0.2.25', '--mail-from', 'alice@example.com', '--dns-server', `127.0.0.1:${port}`, '--dns-timeout', '600']);
+    await asked;
+    running.child.kill('SIGINT');
+    const run = await running.done;
+    expect(run).toEqual({ code: 130, stdout: '', stderr: '' });
   });
 
   test('a server that never answers: --dns-timeout makes it a temperror result, exit 0', async () => {

@@ -1,4 +1,4 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, rmdirSync, statSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -26,20 +26,31 @@ export interface RunOptions {
 
 /** Runs `node apps/cli/dist/main.js ...args` and collects what it printed. */
 export function authgate(args: readonly string[], options: RunOptions = {}): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd ?? ROOT,
-      env: { ...withoutColourHints(process.env), ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+  return startAuthgate(args, options).done;
+}
+
+/** The same, giving the running process too (to signal it). `signal` is how it ended, if by one. */
+export function startAuthgate(args: readonly string[], options: RunOptions = {}): { child: ChildProcess; done: Promise<Run & { signal?: NodeJS.Signals }> } {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd ?? ROOT,
+    env: { ...withoutColourHints(process.env), ...options.env },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const done = new Promise<Run & { signal?: NodeJS.Signals }>((resolve, reject) => {
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => stderr.push(chunk));
     child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }));
-    child.stdin.end(options.input);
+    child.on('close', (code, signal) => resolve({
+      code,
+      stdout: Buffer.concat(stdout).toString('utf8'),
+      stderr: Buffer.concat(stderr).toString('utf8'),
+      ...(signal !== null && { signal }),
+    }));
+    child.stdin!.end(options.input);
   });
+  return { child, done };
 }
 
 /**
