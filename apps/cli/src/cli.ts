@@ -16,7 +16,18 @@ import { EPILOGUE } from './options.js';
 export async function run(args: readonly string[], context: Omit<CommandContext, 'setExitCode'>): Promise<number> {
   let exitCode: number = EXIT.ok;
   const full: CommandContext = { ...context, setExitCode: (code) => { exitCode = code; } };
-  const parser = yargs(protectDash(args))
+  try {
+    await parser(args, full).parseAsync();
+  } catch (error) {
+    context.io.stderr.write(`${errorLine(error)}\n`);
+    return exitCodeOf(error);
+  }
+  return exitCode;
+}
+
+/** The command line: every command, the help, and one way to fail (a usage `CliError`). */
+function parser(args: readonly string[], full: CommandContext) {
+  return yargs(protectDash(args))
     .middleware([restoreDash, refuseRepeats, refuseSwitchValues(args)], true)
     .scriptName('authgate')
     .usage('$0 <command> [options]\n\nEmail sender authentication (SPF, DKIM, DMARC) from the command line.')
@@ -38,23 +49,18 @@ export async function run(args: readonly string[], context: Omit<CommandContext,
     .epilogue(EPILOGUE)
     .wrap(Math.min(100, process.stdout.columns ?? 100))
     .exitProcess(false)
-    .fail((message: string | undefined, error: Error | undefined) => {
-      // yargs reports a flag without its value ("Not enough arguments following: ip") as a
-      // YError; that is a usage error like the others. Anything else thrown is ours.
-      if (error !== undefined && error !== null && error.name !== 'YError') throw error;
-      const said = (message ?? error?.message ?? 'bad arguments').replace(/^Not enough arguments following: (\S+)$/, '--$1 needs a value');
-      // recommendCommands says only "Did you mean check?": name the word it is about.
-      const typo = args.find((arg) => !arg.startsWith('-'));
-      const text = said.startsWith('Did you mean') && typo !== undefined ? `unknown command "${typo}". ${said}` : said;
-      throw new CliError('usage', `${text}\nRun "authgate --help" (or "authgate <command> --help") for usage.`);
-    });
-  try {
-    await parser.parseAsync();
-  } catch (error) {
-    context.io.stderr.write(`${errorLine(error)}\n`);
-    return exitCodeOf(error);
-  }
-  return exitCode;
+    .fail((message: string | undefined, error: Error | undefined) => failure(args, message, error));
+}
+
+function failure(args: readonly string[], message: string | undefined, error: Error | undefined): never {
+  // yargs reports a flag without its value ("Not enough arguments following: ip") as a YError;
+  // that is a usage error like the others. Anything else thrown is ours.
+  if (error !== undefined && error !== null && error.name !== 'YError') throw error;
+  const said = (message ?? error?.message ?? 'bad arguments').replace(/^Not enough arguments following: (\S+)$/, '--$1 needs a value');
+  // recommendCommands says only "Did you mean check?": name the word it is about.
+  const typo = args.find((arg) => !arg.startsWith('-'));
+  const text = said.startsWith('Did you mean') && typo !== undefined ? `unknown command "${typo}". ${said}` : said;
+  throw new CliError('usage', `${text}\nRun "authgate --help" (or "authgate <command> --help") for usage.`);
 }
 
 function version(): string {
