@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
 import { loadCorpus } from './corpus.js';
@@ -13,8 +14,12 @@ export type ChildMessage =
       warmups: number;
       verdicts: Record<string, number>;
     }
-  /** One timed pass: wall-clock and CPU time (user + system, every thread of the process). */
-  | { type: 'pass'; ms: number; cpuMs: number }
+  /**
+   * One timed pass: wall-clock time; CPU time (user + system, every thread of the process, GC
+   * helpers included); and, on Linux, how long the main thread was on a core and how long it was
+   * ready to run but waiting for one (another process had it), from its schedstat.
+   */
+  | { type: 'pass'; ms: number; cpuMs: number; onCoreMs?: number; waitMs?: number }
   /** Peak resident set size of the whole process. */
   | { type: 'end'; maxRssKb: number };
 
@@ -49,17 +54,37 @@ async function main(): Promise<void> {
   for await (const line of createInterface({ input: process.stdin })) {
     if (line === 'run') {
       const cpu = process.cpuUsage();
+      const sched = schedstat();
       const start = performance.now();
       await workload.run();
       const ms = performance.now() - start;
       const used = process.cpuUsage(cpu);
-      send({ type: 'pass', ms, cpuMs: (used.user + used.system) / 1000 });
+      const after = schedstat();
+      const pass: ChildMessage = { type: 'pass', ms, cpuMs: (used.user + used.system) / 1000 };
+      if (sched !== undefined && after !== undefined) {
+        pass.onCoreMs = (after[0] - sched[0]) / 1e6;
+        pass.waitMs = (after[1] - sched[1]) / 1e6;
+      }
+      send(pass);
     } else if (line === 'end') {
       break;
     }
   }
   send({ type: 'end', maxRssKb: process.resourceUsage().maxRSS });
   process.stdin.destroy();
+}
+
+/**
+ * The main thread's time on a core and time waiting in the run queue, in ns (Linux
+ * `/proc/<pid>/task/<tid>/schedstat`; the main thread's tid is the pid); `undefined` elsewhere.
+ */
+function schedstat(): [number, number] | undefined {
+  try {
+    const [onCore, waiting] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'latin1').split(' ').map(Number);
+    return onCore === undefined || waiting === undefined ? undefined : [onCore, waiting];
+  } catch {
+    return undefined;
+  }
 }
 
 function send(message: ChildMessage): void {
