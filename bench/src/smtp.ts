@@ -4,7 +4,7 @@ import { loadCorpus } from './corpus.js';
 import { machine } from './machine.js';
 import { paths } from './paths.js';
 import { median, round } from './stats.js';
-import { runLoad } from './smtp-load.js';
+import { runLoad, type LoadOptions } from './smtp-load.js';
 import { idleConnections, largeMessage } from './smtp-memory.js';
 import { ServerProcess } from './smtp-process.js';
 import { printReport, type Run, type SmtpReport, type Throughput } from './smtp-report.js';
@@ -47,22 +47,17 @@ async function main(): Promise<void> {
 
   const sink = await ServerProcess.start('sink');
   try {
-    const startFilter = () => ServerProcess.start('filter', { downstreamPort: sink.port, zone }, profile);
-    const startRelay = () => ServerProcess.start('relay', { downstreamPort: sink.port });
-    const throughput = await measureThroughput({ filter: await startFilter(), relay: await startRelay(), sink }, submissions, p);
-    const idle = { filter: await withServer(startFilter, (s) => idleConnections(s, IDLE_CONNECTIONS)), relay: await withServer(startRelay, (s) => idleConnections(s, IDLE_CONNECTIONS)) };
-    const large = await largeSubmission(paths.keyDir, LARGE_BODY_BYTES);
-    const warm = submissions.slice(0, 50);
-    const largeFigures = {
-      filter: await withServer(startFilter, (s) => warmThen(s, warm, () => largeMessage(s, large))),
-      relay: await withServer(startRelay, (s) => warmThen(s, warm, () => largeMessage(s, large))),
+    const start = {
+      filter: () => ServerProcess.start('filter', { downstreamPort: sink.port, zone }, profile),
+      relay: () => ServerProcess.start('relay', { downstreamPort: sink.port }),
     };
+    const throughput = await measureThroughput({ filter: await start.filter(), relay: await start.relay(), sink }, submissions, p);
+    const memory = await measureMemory(start, submissions.slice(0, 50));
     const report: SmtpReport = {
       machine: machine(),
       corpus: { seed: settings.seed, count: corpus.entries.length, sizeMb: round(corpus.bytes.length / 2 ** 20), runs: p.runs, perConnection: PER_CONNECTION },
       throughput,
-      idle,
-      largeMessage: largeFigures,
+      ...memory,
     };
     printReport(report);
     if (settings.json) process.stdout.write(`${JSON.stringify(report)}\n`);
@@ -76,24 +71,12 @@ async function measureThroughput(
   servers: Record<'filter' | 'relay' | 'sink', ServerProcess>, submissions: Submission[], p: ReturnType<typeof plan>,
 ): Promise<Throughput[]> {
   const { filter, relay, sink } = servers;
+  const load = (server: ServerProcess, clients: number, messages: number, offset: number) =>
+    measureRun(server, sink, { port: server.port, clients, submissions, offset, messages, maxMs: p.maxMs, perConnection: PER_CONNECTION });
   try {
-    let offset = 0;
-    const load = async (server: ServerProcess, clients: number, messages: number, at: number): Promise<Run> => {
-      const before = await Promise.all([server.usage(), sink.usage()]);
-      const client = process.cpuUsage();
-      const result = await runLoad({ port: server.port, clients, submissions, offset: at, messages, maxMs: p.maxMs, perConnection: PER_CONNECTION });
-      const clientCpu = process.cpuUsage(client);
-      const after = await Promise.all([server.usage(), sink.usage()]);
-      const perMessage = (micros: number) => round(micros / 1000 / Math.max(1, result.accepted + result.failed), 3);
-      return {
-        ...result,
-        serverCpuMsPerMessage: perMessage(after[0].cpuMicros - before[0].cpuMicros),
-        sinkCpuMsPerMessage: perMessage(after[1].cpuMicros - before[1].cpuMicros),
-        clientCpuMsPerMessage: perMessage(clientCpu.user + clientCpu.system),
-      };
-    };
     for (const server of [relay, filter]) await load(server, 10, p.warmup, 0);
     const levels: Throughput[] = [];
+    let offset = 0;
     for (const clients of CLIENT_LEVELS) {
       const runs: Record<'filter' | 'relay', Run[]> = { filter: [], relay: [] };
       for (let run = 0; run < p.runs; run++) {
@@ -111,6 +94,33 @@ async function measureThroughput(
   } finally {
     await Promise.all([filter.stop(), relay.stop()]);
   }
+}
+
+/** One load run, with the CPU time the server, the sink and the clients spent on it. */
+async function measureRun(server: ServerProcess, sink: ServerProcess, options: LoadOptions): Promise<Run> {
+  const before = await Promise.all([server.usage(), sink.usage()]);
+  const client = process.cpuUsage();
+  const result = await runLoad(options);
+  const clientCpu = process.cpuUsage(client);
+  const after = await Promise.all([server.usage(), sink.usage()]);
+  const perMessage = (micros: number) => round(micros / 1000 / Math.max(1, result.accepted + result.failed), 3);
+  return {
+    ...result,
+    serverCpuMsPerMessage: perMessage(after[0].cpuMicros - before[0].cpuMicros),
+    sinkCpuMsPerMessage: perMessage(after[1].cpuMicros - before[1].cpuMicros),
+    clientCpuMsPerMessage: perMessage(clientCpu.user + clientCpu.system),
+  };
+}
+
+/** Idle connections and the large message, each side in a fresh process. */
+async function measureMemory(start: Record<'filter' | 'relay', () => Promise<ServerProcess>>, warm: Submission[]) {
+  const large = await largeSubmission(paths.keyDir, LARGE_BODY_BYTES);
+  const idle = (side: 'filter' | 'relay') => withServer(start[side], (server) => idleConnections(server, IDLE_CONNECTIONS));
+  const transfer = (side: 'filter' | 'relay') => withServer(start[side], (server) => warmThen(server, warm, () => largeMessage(server, large)));
+  return {
+    idle: { filter: await idle('filter'), relay: await idle('relay') },
+    largeMessage: { filter: await transfer('filter'), relay: await transfer('relay') },
+  };
 }
 
 function medianRun(runs: Run[]): Run {
