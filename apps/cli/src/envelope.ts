@@ -1,4 +1,4 @@
-import { isIP } from 'node:net';
+import { BlockList, isIP } from 'node:net';
 import type { HeaderField } from 'authgate';
 import { isMailDomain } from './domain.js';
 import { CliError } from './errors.js';
@@ -28,6 +28,8 @@ export interface Envelope {
   /** '' for the null reverse path. */
   mailFrom: string;
   origin: EnvelopeOrigin;
+  /** Why the envelope read from the message is probably not the one that matters. */
+  warning?: string;
 }
 
 const FROM_OPTIONS: EnvelopeOrigin = { ip: 'option', helo: 'option', mailFrom: 'option' };
@@ -61,6 +63,7 @@ export function envelopeFor(args: EnvelopeArgs, header: readonly HeaderField[]):
   const helo = args.helo ?? hop.helo ?? '';
   const mailFrom = mailFromOf(args, hop.envelopeFrom, header);
   checkNullPathHelo(mailFrom.address, helo, 'no-envelope');
+  const warning = args.ip === undefined ? internalHopWarning(ip) : undefined;
   return {
     ip,
     helo,
@@ -70,7 +73,30 @@ export function envelopeFor(args: EnvelopeArgs, header: readonly HeaderField[]):
       helo: args.helo !== undefined ? 'option' : hop.helo !== undefined ? 'received' : 'none',
       mailFrom: mailFrom.origin,
     },
+    ...(warning !== undefined && { warning }),
   };
+}
+
+/** Loopback, private (RFC 1918, RFC 4193), shared (RFC 6598) and link-local addresses. */
+const INTERNAL = new BlockList();
+INTERNAL.addSubnet('127.0.0.0', 8, 'ipv4');
+INTERNAL.addSubnet('10.0.0.0', 8, 'ipv4');
+INTERNAL.addSubnet('172.16.0.0', 12, 'ipv4');
+INTERNAL.addSubnet('192.168.0.0', 16, 'ipv4');
+INTERNAL.addSubnet('100.64.0.0', 10, 'ipv4');
+INTERNAL.addSubnet('169.254.0.0', 16, 'ipv4');
+INTERNAL.addAddress('::1', 'ipv6');
+INTERNAL.addSubnet('fc00::', 7, 'ipv6');
+INTERNAL.addSubnet('fe80::', 10, 'ipv6');
+
+/**
+ * A top Received field whose client is an internal address was added by an internal hop (a
+ * content filter re-injecting, LMTP delivery): SPF about that address says nothing about the
+ * sender. Not guessed around (the next field may be forged), only said.
+ */
+function internalHopWarning(ip: string): string | undefined {
+  if (!INTERNAL.check(ip, isIP(ip) === 6 ? 'ipv6' : 'ipv4')) return undefined;
+  return `${ip} is an internal address: the top Received field was added by an internal hop (a filter, LMTP), so SPF about it says nothing; give --ip and --helo of the server that connected from outside`;
 }
 
 function mailFromOf(args: EnvelopeArgs, envelopeFrom: string | undefined, header: readonly HeaderField[]): { address: string; origin: EnvelopeOrigin['mailFrom'] } {

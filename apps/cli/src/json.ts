@@ -61,7 +61,7 @@ export interface DmarcJson {
 
 export interface CheckJson {
   source: string;
-  envelope: { ip: string; helo: string; mailFrom: string; origin: EnvelopeOrigin };
+  envelope: { ip: string; helo: string; mailFrom: string; origin: EnvelopeOrigin; warning?: string };
   message: { ok: true } | { ok: false; problem: ProblemJson };
   spf: SpfJson;
   dkim: DkimJson[];
@@ -117,7 +117,10 @@ export function dmarcJson(evaluation: DmarcEvaluation): DmarcJson {
 }
 
 export function envelopeJson(envelope: Envelope): CheckJson['envelope'] {
-  return { ip: envelope.ip, helo: envelope.helo, mailFrom: envelope.mailFrom, origin: { ...envelope.origin } };
+  return {
+    ip: envelope.ip, helo: envelope.helo, mailFrom: envelope.mailFrom, origin: { ...envelope.origin },
+    ...(envelope.warning !== undefined && { warning: envelope.warning }),
+  };
 }
 
 export function problemJson(problem: { code: string; message: string }): ProblemJson {

@@ -187,6 +187,18 @@ describe('authgate check --from-received', () => {
     expect(json.spf.sender).toBe('bounces@example.com');
   });
 
+  test('a top Received field from an internal hop is used as told, with a warning in text and JSON', async () => {
+    const reinjected = tampered(SIGNED, 'Received: from mail.example.com (mail.example.com [192.0.2.25])', 'Received: from localhost (localhost [127.0.0.1])');
+    const warning = '127.0.0.1 is an internal address: the top Received field was added by an internal hop (a filter, LMTP), so SPF about it says nothing; give --ip and --helo of the server that connected from outside';
+    const text = await authgate(['check', '--from-received', ...offline, '-'], { input: reinjected });
+    expect(text.stdout.split('\n')[1]).toBe(`# warning: ${warning}`);
+    const json = await authgate(['check', '--from-received', ...offline, '--json', '-'], { input: reinjected });
+    expect(JSON.parse(json.stdout).envelope).toMatchObject({ ip: '127.0.0.1', warning });
+    // Given as an option, the address is what the user meant: no warning.
+    const given = await authgate(['check', '--from-received', '--ip', '127.0.0.1', ...offline, '--json', '-'], { input: reinjected });
+    expect(JSON.parse(given.stdout).envelope).not.toHaveProperty('warning');
+  });
+
   test('an option overrides what the message says', async () => {
     const run = await authgate(['check', '--from-received', '--ip', '203.0.113.9', ...offline, '--json', SIGNED]);
     const json = JSON.parse(run.stdout);

@@ -65,6 +65,14 @@ describe('envelopeFor --from-received', () => {
     expect(() => envelopeFor({ fromReceived: true }, bounce)).toThrow(expect.objectContaining({ code: 'no-envelope' }));
   });
 
+  test.for([
+    ['127.0.0.1', true], ['10.1.2.3', true], ['172.16.0.9', true], ['172.32.0.9', false], ['192.168.1.1', true],
+    ['100.64.0.1', true], ['::1', true], ['fd00::25', true], ['fe80::1', true], ['192.0.2.25', false], ['2001:db8::1', false],
+  ] as const)('a Received client %s: warned as an internal hop: %s', ([ip, internal]) => {
+    const fields = header(`Return-Path: <a@example.org>\nReceived: from relay (relay [${ip}]) by mx.example.net; Thu, 1 Jan 2026 00:00:00 +0000\nFrom: a@example.org\n\n`);
+    expect(envelopeFor({ fromReceived: true }, fields).warning !== undefined).toBe(internal);
+  });
+
   test('a Received field without an address', () => {
     expect(() => envelopeFor({ fromReceived: true }, header('Received: by mx.example.net; Thu, 1 Jan 2026 00:00:00 +0000\nFrom: a@example.org\n\n'))).toThrow('the top Received field names no client address: give --ip');
   });

@@ -37,6 +37,7 @@ export function checkText(checked: CheckedMessage, paint: Painter, options: { re
   const { envelope, report } = checked;
   const note = envelopeNote(envelope);
   if (note !== undefined) lines.push(paint.dim(note));
+  if (envelope.warning !== undefined) lines.push(paint.bold(`# warning: ${envelope.warning}`));
   if (!report.message.ok) lines.push(paint.dim(`# ${report.message.problem.message}`));
   if (options.receivedSpf) lines.push(withLf(report.headers.receivedSpf));
   lines.push(paintResults(withLf(report.headers.authenticationResults), paint));
