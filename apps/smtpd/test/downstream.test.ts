@@ -120,6 +120,12 @@ describe('the downstream decides, the client hears it', () => {
     await eventually(() => sink.openSessions() === 1, 5_000);
   });
 
+  test('maxIdle 0 turns reuse off', async () => {
+    const { sink, filter } = await setup({}, { relay: { maxIdle: 0 } });
+    for (let i = 0; i < 2; i++) expect((await send(filter)).code).toBe(250);
+    expect(sink.sessions).toBe(2);
+  });
+
   test('a client that leaves while SPF is still being asked leaves no downstream transaction open', async () => {
     const sink = await startSink();
     cleanup.push(() => sink.close());

@@ -69,12 +69,13 @@ export class DownstreamPool {
 
   /** Takes a session back after a transaction that ended cleanly (a final reply, or a successful RSET). */
   release(connection: DownstreamConnection): void {
-    const reusable = !this.#closed && connection.usable && connection.transactions < this.#config.maxMessagesPerConnection;
+    const { idleTimeout, maxIdle, maxMessagesPerConnection } = this.#config;
+    // maxIdle 0 turns reuse off: no session waits, not even briefly.
+    const reusable = !this.#closed && connection.usable && connection.transactions < maxMessagesPerConnection && maxIdle > 0;
     if (!reusable) {
       connection.quit();
       return;
     }
-    const { idleTimeout, maxIdle } = this.#config;
     const wait = this.#idle.length < maxIdle ? idleTimeout : Math.min(LINGER_MS, idleTimeout);
     const idle: Idle = {
       connection,
