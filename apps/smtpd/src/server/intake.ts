@@ -3,6 +3,7 @@ import { authenticate, type AuthenticationReport } from 'authgate';
 import type { SMTPServerDataStream, SMTPServerSession } from 'smtp-server';
 import type { FilterConfig } from '../config/schema.js';
 import type { Spool } from '../spool.js';
+import { LineEndNormalizer } from './line-ends.js';
 import type { Runtime, Transaction } from './runtime.js';
 
 export type Received =
@@ -40,12 +41,20 @@ export function startAuthentication(runtime: Runtime, config: FilterConfig, sess
 }
 
 /**
- * Copies DATA into the spool and the authenticator. Past the size limit it stops storing but reads
- * on to the end, since the client's reply comes only after its final dot.
+ * Copies DATA into the spool and the authenticator, every line end made CRLF first
+ * (`LineEndNormalizer`: what is verified, inspected and relayed are the same bytes). Past the size
+ * limit it stops storing but reads on to the end, since the client's reply comes only after its
+ * final dot. `size` counts the bytes as the client sent them.
  */
 export async function receive(stream: SMTPServerDataStream, spool: Spool, authentication: Authentication, limit: number): Promise<Received> {
   const { input } = authentication;
   const reportSettled = authentication.report.then(() => undefined);
+  const lineEnds = new LineEndNormalizer();
+  const store = async (bytes: Buffer): Promise<Error | undefined> => {
+    const error = await spool.write(bytes).then(() => undefined, (failure: Error) => failure);
+    if (error === undefined) await feed(input, bytes, reportSettled);
+    return error;
+  };
   let size = 0;
   let oversized = false;
   let spoolError: Error | undefined;
@@ -58,13 +67,14 @@ export async function receive(stream: SMTPServerDataStream, spool: Spool, authen
         input.end();
         continue;
       }
-      spoolError = await spool.write(chunk).then(() => undefined, (error: Error) => error);
-      if (spoolError === undefined) await feed(input, chunk, reportSettled);
+      spoolError = await store(lineEnds.push(chunk));
     }
   } catch (error) {
     input.destroy();
     return { status: 'client-aborted', size, error: error as Error };
   }
+  const tail = lineEnds.end();
+  if (!oversized && spoolError === undefined && tail.length > 0) spoolError = await store(tail);
   input.end();
   if (spoolError !== undefined) return { status: 'spool-failed', size, error: spoolError };
   return { status: 'received', size, oversized };
