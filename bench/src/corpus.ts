@@ -3,7 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { signDkim } from 'authgate';
 import { MAILER_DOMAINS, SENDER_DOMAINS, mailerDomain, senderDomain, type Keys } from './domains.js';
-import { Prng } from './prng.js';
+import { Prng } from '@authgate/testkit';
 import { writeZone } from './zone.js';
 
 export type SigningAlgorithm = 'rsa-sha256' | 'ed25519-sha256';

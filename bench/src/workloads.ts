@@ -39,7 +39,8 @@ export async function createWorkload(name: WorkloadName, corpus: Corpus, keyDir:
     });
   }
   const mailauth = await import('mailauth');
-  const { mailauthResolver } = await import('./mailauth-resolver.js');
+  // The subpath keeps the rest of the testkit (and its DNS server helpers) out of mailauth's process.
+  const { mailauthResolver } = await import('@authgate/testkit/mailauth');
   const legacy = mailauthResolver(resolver);
   if (name === 'mailauth-dkim') {
     return each(corpus, (message) => mailauth.dkimVerify(message, { resolver: legacy }), (outcome: any, tally) => {

@@ -1,6 +1,7 @@
 import { authenticate as mailauthAuthenticate } from 'mailauth';
 import { describe, expect, test } from 'vitest';
-import { authenticate, DnsError, type Resolver } from 'authgate';
+import { mailauthResolver } from '@authgate/testkit';
+import { authenticate } from 'authgate';
 import { message, now, sign, zone } from './fixtures.js';
 
 /**
@@ -45,23 +46,6 @@ async function corpus(): Promise<Case[]> {
   return cases;
 }
 
-/** mailauth reads node:dns error codes: give it the same answers through that shape. */
-function legacyResolver(resolver: Resolver) {
-  const codes = { NXDOMAIN: 'ENOTFOUND', NODATA: 'ENODATA', TEMPFAIL: 'ETIMEOUT', INVALID_NAME: 'EBADNAME' } as const;
-  return async (name: string, type: string): Promise<any> => {
-    try {
-      if (type === 'TXT') return await resolver.txt(name);
-      if (type === 'A') return await resolver.a(name);
-      if (type === 'AAAA') return await resolver.aaaa(name);
-      if (type === 'MX') return await resolver.mx(name);
-      throw new DnsError('NODATA', type, name);
-    } catch (error) {
-      if (error instanceof DnsError) throw Object.assign(new Error(error.message), { code: codes[error.code] });
-      throw error;
-    }
-  };
-}
-
 /**
  * Where the two disagree and the RFC says we are right. Each entry turns mailauth's verdict into
  * the one the cited section requires, so every other disagreement still fails the test.
@@ -90,7 +74,7 @@ describe('authenticate() against mailauth 4.12.0 (RFC 7489 mode)', async () => {
     });
     const theirs = await mailauthAuthenticate(c.bytes, {
       ip: c.envelope.ip, helo: c.envelope.helo, sender: c.envelope.mailFrom, mta: 'mx.receiver.example',
-      resolver: legacyResolver(resolver), disableArc: true, disableBimi: true,
+      resolver: mailauthResolver(resolver), disableArc: true, disableBimi: true,
     });
     expect({
       spf: ours.spf.result,

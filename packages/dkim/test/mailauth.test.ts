@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { DnsError, type ZoneResolver } from '@authgate/dns';
+import { Prng, mailauthResolver } from '@authgate/testkit';
 import { signDkim, verifyDkim, type DkimAlgorithm, type DkimCanonicalization, type DkimErrorCode, type DkimVerification } from '@authgate/dkim';
 import { dkimSign } from 'mailauth/lib/dkim/sign.js';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
@@ -84,29 +84,6 @@ const KNOWN_DIFFERENCES: KnownDifference[] = [
 
 // ---- a seeded corpus ----------------------------------------------------------------------
 
-/** mulberry32: small, fast and the same on every machine. */
-class Prng {
-  #state: number;
-  constructor(seed: number) {
-    this.#state = seed >>> 0;
-  }
-  next(): number {
-    this.#state = (this.#state + 0x6d2b79f5) >>> 0;
-    let t = this.#state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-  pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)]!;
-  }
-  chance(p: number): boolean {
-    return this.next() < p;
-  }
-}
 
 const WORDS = 'the report is attached please review before friday meeting invoice payment order shipped account update Grüße naïve 東京 café'.split(' ');
 
@@ -271,20 +248,6 @@ async function buildCorpus(): Promise<Case[]> {
 
 // ---- verification by both --------------------------------------------------------------------
 
-const NODE_CODE = { NXDOMAIN: 'ENOTFOUND', NODATA: 'ENODATA', TEMPFAIL: 'ETIMEOUT', INVALID_NAME: 'EBADNAME' } as const;
-
-/** mailauth's resolver signature over the same zone, errors translated back to node:dns codes. */
-function mailauthResolver(zone: ZoneResolver) {
-  return async (name: string, rrtype: string) => {
-    if (rrtype !== 'TXT') throw Object.assign(new Error(`${rrtype} not served`), { code: 'ENODATA' });
-    try {
-      return await zone.txt(name);
-    } catch (error) {
-      if (error instanceof DnsError) throw Object.assign(new Error(error.message), { code: NODE_CODE[error.code] });
-      throw error;
-    }
-  };
-}
 
 interface Comparison {
   name: string;

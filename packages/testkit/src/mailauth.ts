@@ -1,4 +1,4 @@
-import { DnsError, type Resolver } from 'authgate';
+import { DnsError, type Resolver } from '@authgate/dns';
 
 // mailauth declares string records only, yet reads MX objects too: whatever dns.promises.resolve gives.
 type MailauthResolver = (name: string, rrtype: string) => Promise<any>;
@@ -8,7 +8,8 @@ const NODE_CODE = { NXDOMAIN: 'ENOTFOUND', NODATA: 'ENODATA', TEMPFAIL: 'ETIMEOU
 
 /**
  * mailauth's resolver signature, `(name, rrtype) => records` as `dns.promises.resolve` answers,
- * over one of our resolvers, so that both libraries read the same DNS data.
+ * over one of our resolvers, so that both libraries read the same DNS data in the differential
+ * tests and the benchmark.
  */
 export function mailauthResolver(resolver: Resolver): MailauthResolver {
   return async (name, rrtype) => {
