@@ -204,11 +204,20 @@ function sizeOf(address: SMTPServerAddress): { size?: number } {
   return typeof size === 'string' && /^\d+$/.test(size) ? { size: Number(size) } : {};
 }
 
-/** RFC 5321 §4.1.1.3: `postmaster` without a domain is always accepted (and relayed as is). */
+/**
+ * RFC 5321 §4.1.1.3: `postmaster` without a domain is always accepted (and relayed as is).
+ * Otherwise the domain must be ours, and the local part must not route the mail on: RFC 5321
+ * §3.6.1 and Appendix C retire source routes (`@a,@b:user@ours`), and the `%` hack
+ * (`user%elsewhere@ours`) and bang paths (`elsewhere!user@ours`) are routing that a downstream
+ * may still honour (Postfix `allow_percent_hack`, `swap_bangpath`) for mail from the filter's
+ * trusted address. Accepting them would make the pair an open relay (RFC 5321 §7.1), so they are
+ * refused here, whatever the downstream would do with them.
+ */
 export function isOurRecipient(address: string, domains: readonly string[]): boolean {
   if (address.toLowerCase() === 'postmaster') return true;
   const at = address.lastIndexOf('@');
   if (at === -1) return false;
+  if (/[%!@]/.test(address.slice(0, at))) return false;
   const ascii = envelopeAddress(address, false);
   const domain = ascii.slice(ascii.lastIndexOf('@') + 1).toLowerCase().replace(/\.$/, '');
   return domains.includes(domain);
