@@ -158,8 +158,13 @@ describe('inspectHeader', () => {
   test('the same reading however the message arrived in chunks and wherever the spool file starts (property)', async () => {
     const names = ['plain.eml', 'forged-ar.eml', 'bare-lf.eml', 'two-from.eml', 'broken-header.eml', 'no-from.eml'];
     const messages = await Promise.all(names.map((name) => fixture(`smtpd/messages/${name}`)));
+    const located = (header: { layout: unknown; fields: Array<{ raw: Buffer }> }) => ({ layout: header.layout, fields: header.fields.map((f) => f.raw.toString('latin1')) });
     const summary = (inspection: Awaited<ReturnType<typeof inspectHeader>>) =>
-      inspection.status === 'ok' ? { status: 'ok', layout: inspection.layout, fields: inspection.fields.map((f) => f.raw.toString('latin1')), fromCount: inspection.fromCount } : inspection;
+      inspection.status === 'ok'
+        ? { status: 'ok', ...located(inspection), fromCount: inspection.fromCount }
+        : inspection.status === 'malformed'
+          ? { status: 'malformed', problem: inspection.problem, salvaged: inspection.salvaged === undefined ? undefined : located(inspection.salvaged) }
+          : inspection;
     const expected = await Promise.all(messages.map(async (bytes) => {
       const whole = await spoolOf(bytes);
       const inspection = summary(await inspectHeader(whole, 4096));

@@ -5,7 +5,7 @@ import { replies, type Reply } from '../reply.js';
 import { Spool } from '../spool.js';
 import { composeMessage } from '../stamp/compose.js';
 import { forgedFields } from '../stamp/forged.js';
-import { inspectHeader } from '../stamp/inspect.js';
+import { inspectHeader, locatedHeader } from '../stamp/inspect.js';
 import { receive, startAuthentication, type Received } from './intake.js';
 import { actionOf, baseRecord, dkimLabel, dkimSummary, dmarcSummary, replyText, type TransactionRecord } from './record.js';
 import { rewriteFor } from './rewrite.js';
@@ -81,9 +81,11 @@ class MessageHandling {
     if ('waived' in decision && decision.waived !== undefined) this.#record.waived = decision.waived.by;
     if (decision.action === 'reject' || decision.action === 'defer') return this.#refuse(decision.reply, { action: actionOf(decision) });
     const trusted = this.settings.trustedRelays.has(this.#session.remoteAddress);
-    const removals = trusted || inspection.status !== 'ok' ? [] : forgedFields(inspection.fields, this.settings.identity);
+    // RFC 8601 §5: forged fields go whether the header section parsed or not (then located line by line).
+    const located = locatedHeader(inspection);
+    const removals = trusted || located === undefined ? [] : forgedFields(located.fields, this.settings.identity);
     if (removals.length > 0) this.#record.removed = removals;
-    const rewrite = rewriteFor(config, this.#session, this.#transaction, report, decision, inspection, removals, this.#runtime.now());
+    const rewrite = rewriteFor(config, this.#session, this.#transaction, report, decision, located, removals, this.#runtime.now());
     return this.#relay(composeMessage(this.spool, rewrite), actionOf(decision));
   }
 

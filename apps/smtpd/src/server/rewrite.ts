@@ -4,7 +4,7 @@ import type { FilterConfig } from '../config/schema.js';
 import type { Decision } from '../policy.js';
 import type { Rewrite } from '../stamp/compose.js';
 import type { Removal } from '../stamp/forged.js';
-import type { HeaderInspection } from '../stamp/inspect.js';
+import type { LocatedHeader } from '../stamp/inspect.js';
 import { receivedField } from '../stamp/received.js';
 import { hostnameOf } from './record.js';
 import type { Transaction } from './runtime.js';
@@ -12,18 +12,18 @@ import type { Transaction } from './runtime.js';
 /**
  * Our fields, top first: Authentication-Results above every other trace field (RFC 8601 §4),
  * Received-SPF above our Received (RFC 7208 §9.1), the quarantine mark, our Received
- * (RFC 5321 §4.4). Forged fields found in the header section are cut.
+ * (RFC 5321 §4.4). Forged fields found in the header section (parsed or salvaged) are cut.
  */
 export function rewriteFor(
   config: FilterConfig, session: SMTPServerSession, transaction: Transaction, report: AuthenticationReport,
-  decision: Decision, inspection: HeaderInspection, removals: Removal[], now: number,
+  decision: Decision, located: LocatedHeader | undefined, removals: Removal[], now: number,
 ): Rewrite {
   const prepend = [report.headers.authenticationResults];
   if (config.stamp.receivedSpf) prepend.push(report.headers.receivedSpf);
   if (decision.action === 'quarantine') prepend.push(decision.header);
   if (config.stamp.received) prepend.push(ourReceived(config.hostname, session, transaction, now));
-  if (inspection.status !== 'ok') return { prepend };
-  return { prepend, header: { head: inspection.head, layout: inspection.layout, remove: new Set(removals.map((r) => r.index)) } };
+  if (located === undefined) return { prepend };
+  return { prepend, header: { head: located.head, layout: located.layout, remove: new Set(removals.map((r) => r.index)) } };
 }
 
 function ourReceived(hostname: string, session: SMTPServerSession, transaction: Transaction, now: number): string {

@@ -1,12 +1,23 @@
 import { fieldsNamed, parseMessage, type HeaderField } from 'authgate';
 import type { Spool } from '../spool.js';
 import { emptyLineAt, locateFields, type HeaderLayout } from './locate.js';
+import { salvageFields } from './salvage.js';
+
+/** A header section's received bytes, its fields and where each one is. */
+export interface LocatedHeader {
+  head: Buffer;
+  fields: HeaderField[];
+  layout: HeaderLayout;
+}
 
 export type HeaderInspection =
   /** The header section parsed: its fields, where they are, and the bytes they were read from. */
   | { status: 'ok'; head: Buffer; fields: HeaderField[]; layout: HeaderLayout; fromCount: number }
-  /** RFC 5322 §2.2 syntax broken (or no bytes at all): nothing can be located. */
-  | { status: 'malformed'; problem: { code: string; message: string } }
+  /**
+   * RFC 5322 §2.2 syntax broken (or no bytes at all). `salvaged`: its fields located line by line
+   * all the same (`salvageFields`), so that forged ones can still be cut (RFC 8601 §5).
+   */
+  | { status: 'malformed'; problem: { code: string; message: string }; salvaged?: LocatedHeader }
   | { status: 'too-large' };
 
 const LF = 0x0a;
@@ -20,15 +31,26 @@ export async function inspectHeader(spool: Spool, maxHeaderSize: number): Promis
   const complete = head.length === spool.size;
   if (!complete && !containsEmptyLine(head)) return { status: 'too-large' };
   const parsed = parseMessage(head);
-  if (!parsed.ok) return { status: 'malformed', problem: parsed.problem };
+  if (!parsed.ok) return malformed(head, complete, maxHeaderSize, parsed.problem);
   const fields = parsed.message.header;
   const layout = locateFields(head, fields);
   if (layout === undefined) {
-    return { status: 'malformed', problem: { code: 'unlocatable', message: 'smtpd: header fields do not match the received bytes' } };
+    return malformed(head, complete, maxHeaderSize, { code: 'unlocatable', message: 'smtpd: header fields do not match the received bytes' });
   }
   if (layout.headerEnd > maxHeaderSize) return { status: 'too-large' };
   if (!emptyLineAt(head, layout.headerEnd) && !(complete && layout.headerEnd === head.length)) return { status: 'too-large' };
   return { status: 'ok', head, fields, layout, fromCount: fieldsNamed(fields, 'from').length };
+}
+
+/** The header section and its fields as far as they can be located, whether it parsed or not. */
+export function locatedHeader(inspection: HeaderInspection): LocatedHeader | undefined {
+  return inspection.status === 'ok' ? inspection : inspection.status === 'malformed' ? inspection.salvaged : undefined;
+}
+
+function malformed(head: Buffer, complete: boolean, maxHeaderSize: number, problem: { code: string; message: string }): HeaderInspection {
+  const salvage = salvageFields(head, complete);
+  if (salvage !== undefined && salvage.layout.headerEnd > maxHeaderSize) return { status: 'too-large' };
+  return { status: 'malformed', problem, ...(salvage !== undefined && { salvaged: { head, ...salvage } }) };
 }
 
 /**
