@@ -76,8 +76,10 @@ describe('swaks → authgate-smtpd → Postfix → Maildir', () => {
     expect(sent.output).toMatch(/<-\s+250 2\.6\.0 Ok: relayed, downstream said: 2\.0\.0 Ok: queued as \w+/);
     const [delivered] = await postfix.waitForMessages(1);
     const text = delivered!.toString('utf8');
-    // Postfix's own trace field, made with what XCLIENT told it: the client's HELO, not ours.
-    expect(text).toMatch(/^Return-Path: <alice@sender\.example>\n(?:.+\n)*Received: from client\.example \(localhost \[127\.0\.0\.1\]\)\n\tby downstream\.authgate\.test \(Postfix\)/);
+    // Postfix's own trace field, made with what XCLIENT told it: the client's HELO, not ours, and
+    // "unknown" for its name, since the fixture zone's PTR name (localhost) has no A record to
+    // confirm it (XCLIENT NAME is a verified name; the PTR name goes as REVERSE_NAME when offered).
+    expect(text).toMatch(/^Return-Path: <alice@sender\.example>\n(?:.+\n)*Received: from client\.example \(unknown \[127\.0\.0\.1\]\)\n\tby downstream\.authgate\.test \(Postfix\)/);
     const ours = fromOurFields(delivered!);
     expect(ours).toMatch(/^Authentication-Results: authgate\.test;\n\tspf=pass smtp\.mailfrom=alice@sender\.example;\n\tdkim=pass header\.d=sender\.example header\.i=@sender\.example\n?\s*header\.s=sel header\.a=rsa-sha256 header\.b=\S+;\n\tdmarc=pass/);
     expect(ours.endsWith(message.toString('utf8').replaceAll('\r\n', '\n'))).toBe(true);

@@ -5,8 +5,12 @@ export interface ClientIdentity {
   ip: string;
   port: number;
   helo: string;
-  /** The client's PTR name, when it has one. */
+  /** The client's PTR name when forward-confirmed (`confirmClientName`): sent as `NAME`. */
   hostname?: string;
+  /** The PTR name, confirmed or not: sent as XCLIENT `REVERSE_NAME` when the server offers it. */
+  reverseName?: string;
+  /** Confirming the name failed for a DNS temporary failure: `NAME=[TEMPUNAVAIL]`. */
+  nameTempFail?: boolean;
   /** `SMTP` after HELO, `ESMTP` after EHLO. */
   proto: 'SMTP' | 'ESMTP';
 }
@@ -18,7 +22,9 @@ export interface ClientIdentity {
 export function proxyAttributes(client: ClientIdentity, announced: string, forward: boolean): string[] {
   const supported = new Set(announced.toUpperCase().split(/\s+/));
   const values: Array<[string, string]> = [
-    ['NAME', client.hostname ?? '[UNAVAILABLE]'],
+    // Postfix XCLIENT_README: NAME is the verified name; [TEMPUNAVAIL] asks Postfix to treat it as a lookup that may work later.
+    ['NAME', client.hostname ?? (client.nameTempFail === true ? '[TEMPUNAVAIL]' : '[UNAVAILABLE]')],
+    ['REVERSE_NAME', client.reverseName ?? '[UNAVAILABLE]'],
     ['ADDR', net.isIPv6(client.ip) ? `IPV6:${client.ip}` : client.ip],
     ['PORT', String(client.port)],
     ['PROTO', client.proto],

@@ -4,6 +4,7 @@ import type { Decision } from '../policy.js';
 import { problem } from '../errors.js';
 import { replies, SmtpReplyError, type Reply } from '../reply.js';
 import type { ClientIdentity } from '../relay/client-identity.js';
+import { confirmClientName, type ClientName } from '../relay/confirm-name.js';
 import { ClientBinding, envelopeAddress, type Outcome, type RelayTransaction } from '../relay/relay.js';
 import { receiveMessage } from './data.js';
 import { actionOf, baseRecord, clientSummary, hostnameOf, replyText, spfSummary, type TransactionRecord } from './record.js';
@@ -87,7 +88,7 @@ export class SessionHandlers {
     const started = this.#runtime.now();
     const from = envelopeAddress(address.address, false);
     const smtpUtf8 = session.envelope.smtpUtf8 === true;
-    const client = clientIdentity(session);
+    const client = clientIdentity(session, await this.#clientName(session, state));
     const mailParameters = { eightBitMime: session.envelope.bodyType === '8bitmime', smtpUtf8, ...sizeOf(address) };
     const begun = this.#runtime.relay.begin(client, state.binding, address.address, mailParameters);
     const spf = await this.#checkSpf(session, from);
@@ -156,6 +157,16 @@ export class SessionHandlers {
     });
   }
 
+  /**
+   * The forward-confirmed client name, asked once per session and only when the downstream is
+   * told the client (XCLIENT/XFORWARD); the Received field keeps smtp-server's PTR name.
+   */
+  #clientName(session: SMTPServerSession, state: SessionState): Promise<ClientName> | undefined {
+    const relay = this.#runtime.relay.config;
+    if (!relay.xclient && !relay.xforward) return undefined;
+    return (state.clientName ??= confirmClientName(this.#runtime.resolver, session.remoteAddress, hostnameOf(session)));
+  }
+
   #state(session: SMTPServerSession): SessionState {
     let state = this.#sessions.get(session.id);
     if (state === undefined) {
@@ -188,13 +199,15 @@ function newTransaction(
   return { id, startedAt, from, smtpUtf8, spf, mailDecision, relay, recipients: [], refused: [], timings };
 }
 
-export function clientIdentity(session: SMTPServerSession): ClientIdentity {
-  const hostname = hostnameOf(session);
+/** The client as the downstream is told it: `name` is what `confirmClientName` found. */
+export function clientIdentity(session: SMTPServerSession, name: ClientName | undefined): ClientIdentity {
   return {
     ip: session.remoteAddress,
     port: session.remotePort,
     helo: session.hostNameAppearsAs || '',
-    ...(hostname !== undefined && { hostname }),
+    ...(name?.confirmed !== undefined && { hostname: name.confirmed }),
+    ...(name?.reverse !== undefined && { reverseName: name.reverse }),
+    ...(name?.tempFail === true && { nameTempFail: true }),
     proto: session.openingCommand === 'EHLO' ? 'ESMTP' : 'SMTP',
   };
 }

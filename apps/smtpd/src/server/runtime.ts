@@ -5,6 +5,7 @@ import type { FilterMetrics } from '../metrics.js';
 import { NetworkList } from '../net/network-list.js';
 import { Policy, type Decision } from '../policy.js';
 import type { Reply } from '../reply.js';
+import type { ClientName } from '../relay/confirm-name.js';
 import type { ClientBinding, Relay, RelayTransaction } from '../relay/relay.js';
 import type { Identity } from '../stamp/forged.js';
 import type { ConnectionLimits } from './connection-limits.js';
@@ -58,6 +59,8 @@ export interface Transaction {
 /** Per client session: its XCLIENT-bound downstream session and the open transaction. */
 export interface SessionState {
   binding: ClientBinding;
+  /** The client's PTR name, being forward-confirmed for XCLIENT/XFORWARD `NAME` (asked once per session). */
+  clientName?: Promise<ClientName>;
   transaction?: Transaction;
   transactions: number;
 }
