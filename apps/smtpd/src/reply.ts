@@ -79,6 +79,16 @@ export const replies = {
   /** RFC 1870 §6.3 / RFC 5321 §4.5.3.1.9: over the size limit; RFC 3463 X.3.4. */
   tooLarge: (limit: number): Reply => ({ code: 552, enhanced: '5.3.4', text: `Message size exceeds fixed maximum message size ${limit}` }),
   headerTooLarge: (limit: number): Reply => ({ code: 552, enhanced: '5.3.4', text: `Message header section exceeds ${limit} bytes` }),
+  /**
+   * RFC 6531 §3.5: an internationalized message must not go to a server without SMTPUTF8; a MAIL
+   * refused for it gets 550 with X.6.7 (non-ASCII addresses not permitted). No downgrade is done.
+   */
+  smtpUtf8Unsupported: (): Reply => ({ code: 550, enhanced: '5.6.7', text: 'Non-ASCII addresses not permitted: the downstream server does not support SMTPUTF8' }),
+  /**
+   * RFC 6152 §3: an 8-bit body for a server without 8BITMIME must be converted or returned; the
+   * filter converts nothing (it would break DKIM signatures), hence RFC 3463 X.6.3.
+   */
+  eightBitMimeUnsupported: (): Reply => ({ code: 550, enhanced: '5.6.3', text: 'Conversion required but not supported: the downstream server does not support 8BITMIME' }),
   /** RFC 5321 §4.2.5: the downstream could not take the message now; the client keeps it and retries. */
   downstreamUnavailable: (): Reply => ({ code: 451, enhanced: '4.4.1', text: 'Downstream server unavailable, try again later' }),
   downstreamTimeout: (): Reply => ({ code: 451, enhanced: '4.4.2', text: 'Downstream server timed out, try again later' }),

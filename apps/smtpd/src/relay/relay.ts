@@ -58,6 +58,12 @@ export class Relay {
     }
     const { connection, reused } = lease;
     const transaction = new RelayTransaction(this, connection, binding);
+    const unsupported = unsupportedBy(connection, parameters);
+    if (unsupported !== undefined) {
+      // Nothing was sent for this transaction: the session stays clean for the next one.
+      transaction.settle();
+      return { ok: false, reply: unsupported };
+    }
     try {
       if (this.config.xforward) await sendAttributes(connection, 'XFORWARD', client);
       const mail = await connection.command(mailCommand(connection, from, parameters));
@@ -234,6 +240,18 @@ function attributeLines(verb: string, attributes: string[]): string[] {
   }
   if (line !== verb) lines.push(line);
   return lines;
+}
+
+/**
+ * What the client's MAIL asked for that the downstream cannot carry: SMTPUTF8 (RFC 6531 §3.5: an
+ * internationalized message MUST NOT go to a server without it) or BODY=8BITMIME (RFC 6152 §3:
+ * convert or refuse; the filter does not convert). Checked before MAIL, so the client hears it at
+ * MAIL FROM rather than after sending the whole message.
+ */
+function unsupportedBy(connection: DownstreamConnection, parameters: MailParameters): Reply | undefined {
+  if (parameters.smtpUtf8 && !connection.extensions.has('SMTPUTF8')) return replies.smtpUtf8Unsupported();
+  if (parameters.eightBitMime && !connection.extensions.has('8BITMIME')) return replies.eightBitMimeUnsupported();
+  return undefined;
 }
 
 function mailCommand(connection: DownstreamConnection, from: string, parameters: MailParameters): string {

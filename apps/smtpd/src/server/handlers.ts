@@ -87,9 +87,11 @@ export class SessionHandlers {
     if (config.tls.starttls === 'required' && !session.secure) return replies.tlsRequired();
     const started = this.#runtime.now();
     const from = envelopeAddress(address.address, false);
-    const smtpUtf8 = session.envelope.smtpUtf8 === true;
+    // This MAIL command's own parameters: smtp-server keeps those of a refused MAIL in the envelope.
+    const args: Record<string, unknown> = address.args === false ? {} : address.args;
+    const smtpUtf8 = args['SMTPUTF8'] === true;
     const client = clientIdentity(session, await this.#clientName(session, state));
-    const mailParameters = { eightBitMime: session.envelope.bodyType === '8bitmime', smtpUtf8, ...sizeOf(address) };
+    const mailParameters = { eightBitMime: String(args['BODY'] ?? '').toUpperCase() === '8BITMIME', smtpUtf8, ...sizeOf(address) };
     const begun = this.#runtime.relay.begin(client, state.binding, address.address, mailParameters);
     const spf = await this.#checkSpf(session, from);
     const spfMs = this.#runtime.now() - started;

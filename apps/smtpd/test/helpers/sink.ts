@@ -30,6 +30,9 @@ export interface SinkOptions {
   xclient?: boolean;
   xforward?: boolean;
   maxRecipients?: number;
+  /** Announce no SMTPUTF8 (RFC 6531) / no 8BITMIME (RFC 6152) in the EHLO reply. */
+  hideSmtpUtf8?: boolean;
+  hide8BitMime?: boolean;
 }
 
 export interface Sink {
@@ -56,6 +59,8 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     disableReverseLookup: true,
     logger: false,
     ...(options.maxRecipients !== undefined && { maxRecipients: options.maxRecipients }),
+    hideSMTPUTF8: options.hideSmtpUtf8 === true,
+    hide8BITMIME: options.hide8BitMime === true,
     onConnect(_session, callback) {
       sink.sessions++;
       callback();
