@@ -5,7 +5,7 @@
  * server behind it (RFC 5321), answering its client only after the downstream has answered.
  */
 export { createFilterServer } from './server/filter-server.js';
-export type { FilterServer, FilterServerOptions } from './server/filter-server.js';
+export type { FilterServer, FilterServerOptions, ReloadOutcome } from './server/filter-server.js';
 export { loadConfig, checkConfigFiles, environmentLayer, mergeLayers, readConfigFile, ENV_PREFIX } from './config/load.js';
 export type { ConfigSources } from './config/load.js';
 export { validateConfig } from './config/validate.js';

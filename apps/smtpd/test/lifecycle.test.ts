@@ -156,6 +156,24 @@ describe('SIGHUP: reload', () => {
     await client.quit();
   });
 
+  test.for([
+    ['nothing that needs a restart', {}, []],
+    ['DNS servers (the resolver is built once, by the caller)', { dns: { servers: ['192.0.2.53'] } }, ['dns']],
+    ['the DNS timeout', { dns: { timeout: '1s' } }, ['dns']],
+    ['a listen address', { listen: '127.0.0.1:1' }, ['listen']],
+  ] as const)('a reload changing %s reports it and warns in the log', async ([, overrides, expected]) => {
+    const { filter } = await setup();
+    const result = configWith(filter, {});
+    const changed = configWith(filter, overrides);
+    if (!result.ok || !changed.ok) throw new Error('test configuration invalid');
+    filter.server.reload(result.config);
+    const outcome = filter.server.reload(changed.config);
+    expect(outcome).toEqual({ restartNeeded: expected.length > 0, restartNeededFor: expected });
+    expect(filter.logs.filter((line) => line['event'] === 'reloaded').at(-1)).toMatchObject({
+      level: expected.length > 0 ? 'warn' : 'info', restartNeeded: expected.length > 0, restartNeededFor: expected,
+    });
+  });
+
   test('reloaded limits apply to new connections without dropping existing ones', async () => {
     const { filter } = await setup();
     const open = await TestClient.connect(filter.port);

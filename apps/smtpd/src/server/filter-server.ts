@@ -30,8 +30,12 @@ export interface FilterServer {
   drain(timeoutMs?: number): Promise<boolean>;
   /** Closes everything now (sessions get 421). */
   close(): Promise<void>;
-  /** SIGHUP: applies a validated configuration to new commands and connections; existing sessions stay. */
-  reload(config: FilterConfig): void;
+  /**
+   * SIGHUP: applies a validated configuration to new commands and connections; existing sessions
+   * stay. What only a restart applies (listeners, the metrics endpoint, the resolver the filter was
+   * given) is reported, and logged with a warning.
+   */
+  reload(config: FilterConfig): ReloadOutcome;
   /** The bound SMTP listeners, in `config.listen` order. */
   readonly smtpAddresses: AddressInfo[];
   readonly metricsAddress: AddressInfo | undefined;
@@ -39,6 +43,15 @@ export interface FilterServer {
   readonly config: FilterConfig;
   readonly logger: Logger;
 }
+
+/** What a reload could not apply: the option groups that change only on restart. */
+export interface ReloadOutcome {
+  restartNeeded: boolean;
+  restartNeededFor: Array<'listen' | 'metrics' | 'dns'>;
+}
+
+/** Options read only at start: listeners are bound, and the resolver is built by the caller of `createFilterServer`. */
+const RESTART_ONLY = ['listen', 'metrics', 'dns'] as const;
 
 /**
  * The inbound filter: verifies SPF/DKIM/DMARC with `authgate`, stamps Authentication-Results,
@@ -109,7 +122,7 @@ class Filter implements FilterServer {
     this.logger.info({ event: 'listening', smtp: this.smtpAddresses, metrics: this.metricsAddress, relay: `${this.config.relay.host}:${this.config.relay.port}` }, 'authgate-smtpd listening');
   }
 
-  reload(config: FilterConfig): void {
+  reload(config: FilterConfig): ReloadOutcome {
     const previous = this.config;
     this.#settings = compileSettings(config);
     this.#trustedProxies = new NetworkList(config.proxy.trusted);
@@ -120,8 +133,14 @@ class Filter implements FilterServer {
     const tls = tlsOptions(config);
     if (tls.cert !== undefined) this.#smtp.updateSecureContext(tls);
     this.logger.level = config.log.level;
-    const restartNeeded = JSON.stringify(previous.listen) !== JSON.stringify(config.listen) || JSON.stringify(previous.metrics) !== JSON.stringify(config.metrics);
-    this.logger.info({ event: 'reloaded', restartNeeded }, restartNeeded ? 'configuration reloaded; listen addresses change only on restart' : 'configuration reloaded');
+    const restartNeededFor = RESTART_ONLY.filter((key) => JSON.stringify(previous[key]) !== JSON.stringify(config[key]));
+    const restartNeeded = restartNeededFor.length > 0;
+    if (restartNeeded) {
+      this.logger.warn({ event: 'reloaded', restartNeeded, restartNeededFor }, `configuration reloaded; ${restartNeededFor.join(', ')} settings change only on restart`);
+    } else {
+      this.logger.info({ event: 'reloaded', restartNeeded, restartNeededFor }, 'configuration reloaded');
+    }
+    return { restartNeeded, restartNeededFor };
   }
 
   async drain(timeoutMs = this.config.shutdown.drainTimeout): Promise<boolean> {
