@@ -20,6 +20,7 @@
  * - `downstream-unavailable`: the downstream server could not be reached or set up.
  * - `downstream-timeout`: the downstream server did not answer in time.
  * - `downstream-lost`: the downstream connection broke during the transaction.
+ * - `downstream-protocol`: the downstream answered the final dot with a reply that is not final (1xx/3xx).
  * - `downstream-refused`: the downstream server answered a command with 4xx/5xx.
  * - `client-aborted`: the client went away before the end of DATA.
  * - `message-too-large`: more than `limits.maxMessageBytes` of DATA.
@@ -49,6 +50,7 @@ export type TransactionErrorCode =
   | 'downstream-unavailable'
   | 'downstream-timeout'
   | 'downstream-lost'
+  | 'downstream-protocol'
   | 'downstream-refused'
   | 'client-aborted'
   | 'message-too-large'
@@ -75,8 +77,9 @@ export interface SmtpdProblem {
   message: string;
 }
 
+/** `detail` gets the package prefix once (a `RelayError` message has it already). */
 export function problem(code: TransactionErrorCode | ProxyErrorCode, detail: string): SmtpdProblem {
-  return { code, message: `smtpd: ${detail}` };
+  return { code, message: detail.startsWith('smtpd: ') ? detail : `smtpd: ${detail}` };
 }
 
 /**

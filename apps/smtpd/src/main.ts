@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { createResolver } from 'authgate';
 import { parseArguments } from './cli/args.js';
+import { configSummary } from './cli/summary.js';
 import { loadConfig, type ConfigSources } from './config/load.js';
-import type { FilterConfig } from './config/schema.js';
 import { formatConfigProblem } from './errors.js';
 import { createFilterServer } from './server/filter-server.js';
 import { handleSignals } from './signals.js';
@@ -27,7 +27,7 @@ async function main(argv: string[]): Promise<number | undefined> {
     return EX_CONFIG;
   }
   if (args.checkConfig) {
-    process.stdout.write(`authgate-smtpd: configuration OK\n${summary(result.config)}\n`);
+    process.stdout.write(`authgate-smtpd: configuration OK\n${configSummary(result.config)}\n`);
     return 0;
   }
   const resolver = await createResolver({
@@ -45,17 +45,6 @@ async function main(argv: string[]): Promise<number | undefined> {
   }
   handleSignals({ server, reloadConfig: () => loadConfig(sources), exit: (code) => process.exit(code) });
   return undefined;
-}
-
-function summary(config: FilterConfig): string {
-  return [
-    `  listen:      ${config.listen.map((l) => `${l.host}:${l.port}${l.proxyProtocol ? ' (PROXY)' : ''}`).join(', ')}`,
-    `  relay:       ${config.relay.host}:${config.relay.port} (tls ${config.relay.tls}${config.relay.xclient ? ', XCLIENT' : ''}${config.relay.xforward ? ', XFORWARD' : ''})`,
-    `  domains:     ${config.domains.join(', ')}`,
-    `  authserv-id: ${config.authservId}`,
-    `  dns:         ${config.dns.zoneFile ?? (config.dns.servers.join(', ') || 'system resolver')}`,
-    `  policy:      dmarc reject→${config.policy.dmarcReject}, quarantine→${config.policy.dmarcQuarantine}, spf fail→${config.policy.spfFail}, temperror→${config.policy.tempError}, malformed→${config.policy.malformed}`,
-  ].join('\n');
 }
 
 main(process.argv.slice(2)).then(

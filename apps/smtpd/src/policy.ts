@@ -116,7 +116,7 @@ export function malformation(report: AuthenticationReport, header: HeaderFacts, 
 }
 
 /**
- * RFC 7372 §4: whether the DMARC failure comes with another failed check: an SPF `fail` or
+ * RFC 7372 §3.4: whether the DMARC failure comes with another failed check: an SPF `fail` or
  * `softfail` of the MAIL FROM identity, or a DKIM signature that failed to verify.
  */
 function otherMethodFailed(report: AuthenticationReport): boolean {

@@ -64,7 +64,7 @@ export const replies = {
   /** RFC 7208 §8.6 with RFC 7372 §3.2: X.7.24 replaces 4.4.3 for an SPF temperror. */
   spfTempError: (domain: string): Reply => ({ code: 451, enhanced: '4.7.24', text: `Temporary SPF validation error for ${domain || 'the sender'}, try again later` }),
   /**
-   * RFC 9989 §7.2: a 5xy reply naming DMARC, as in its own example (5.7.1). RFC 7372 §4: when
+   * RFC 9989 §7.2: a 5xy reply naming DMARC, as in its own example (5.7.1). RFC 7372 §3.4: when
    * another authentication method failed as well, X.7.26 "multiple authentication checks failed".
    */
   dmarcReject: (domain: string, multipleFailed: boolean): Reply => ({
@@ -95,6 +95,10 @@ export const replies = {
   downstreamLost: (): Reply => ({ code: 451, enhanced: '4.4.2', text: 'Connection to the downstream server lost, try again later' }),
   /** RFC 3463 X.3.0: a local problem (a bug or the spool); the client retries, nothing is lost. */
   localError: (): Reply => ({ code: 451, enhanced: '4.3.0', text: 'Local error in processing, try again later' }),
+  /** RFC 5321 §4.5.3.2: the client idled past a timeout; RFC 3463 X.4.2: bad connection. */
+  idleTimeout: (): Reply => ({ code: 421, enhanced: '4.4.2', text: 'Timeout - closing connection' }),
+  /** A downstream reply to the final dot that is no final reply (RFC 5321 §4.2.1: 3yz is not one there). */
+  downstreamProtocolError: (): Reply => ({ code: 451, enhanced: '4.4.2', text: 'Downstream server answered out of protocol, try again later' }),
   /** RFC 5321 §3.8: the service is going away; RFC 3463 X.3.2: not accepting messages. */
   shuttingDown: (): Reply => ({ code: 421, enhanced: '4.3.2', text: 'Service shutting down, try again later' }),
   /** Connection limits: RFC 5321 §3.8 allows 421 at connection time; RFC 3463 X.7.0. */

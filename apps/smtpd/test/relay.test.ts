@@ -37,7 +37,7 @@ describe('receiving', () => {
     const client = await TestClient.connect(filter.port);
     const reply = await client.sendMail('alice@sender.example', ['bob@authgate.test'], message);
     expect(reply.code).toBe(250);
-    expect(reply.text).toMatch(/^2\.6\.0 Ok: relayed, downstream said: 2\.\d\.\d Ok: queued as SINK\d+/);
+    expect(reply.text).toMatch(/^2\.0\.0 Ok: relayed, downstream said: 2\.\d\.\d Ok: queued as SINK\d+/);
     await client.quit();
     const delivered = sink.delivered.at(-1)!;
     expect(delivered).toMatchObject({ from: 'alice@sender.example', to: ['bob@authgate.test'] });

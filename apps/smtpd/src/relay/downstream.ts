@@ -5,7 +5,7 @@ import { parseReply, type Reply } from '../reply.js';
 import { DotStuffer } from './dot-stuff.js';
 
 /** Why the downstream conversation ended without a reply. */
-export type RelayErrorCode = 'downstream-unavailable' | 'downstream-timeout' | 'downstream-lost';
+export type RelayErrorCode = 'downstream-unavailable' | 'downstream-timeout' | 'downstream-lost' | 'downstream-protocol';
 
 export class RelayError extends Error {
   override readonly name = 'RelayError';

@@ -174,6 +174,12 @@ export class RelayTransaction {
         this.abandon();
         return { ok: true, value: notClosing(reply) };
       }
+      // RFC 5321 §4.1.1.4/§4.2.1: the final dot gets 2yz, 4yz or 5yz; anything else is no
+      // acceptance, and the session is in a state we do not know.
+      if (reply.code < 200 || (reply.code >= 300 && reply.code < 400) || reply.code >= 600) {
+        this.abandon();
+        return { ok: false, reply: replies.downstreamProtocolError(), error: new RelayError('downstream-protocol', `unexpected reply to the final dot: ${reply.code} ${reply.text}`) };
+      }
       this.settle();
       return { ok: true, value: reply };
     } catch (error) {

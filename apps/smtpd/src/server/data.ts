@@ -9,6 +9,7 @@ import { inspectHeader, locatedHeader } from '../stamp/inspect.js';
 import { receive, startAuthentication, type Received } from './intake.js';
 import { actionOf, baseRecord, dkimLabel, dkimSummary, dmarcSummary, replyText, type TransactionRecord } from './record.js';
 import { rewriteFor } from './rewrite.js';
+import { timedOut } from './smtp-server.js';
 import type { Runtime, Settings, Transaction } from './runtime.js';
 
 type Ending = Partial<TransactionRecord> & Pick<TransactionRecord, 'action'>;
@@ -106,7 +107,9 @@ class MessageHandling {
 
   async #refuseAborted(received: Received & { status: 'client-aborted' | 'spool-failed' }): Promise<Reply> {
     const aborted = received.status === 'client-aborted';
-    return this.#refuse(replies.localError(), { action: aborted ? 'abandoned' : 'failed', problem: problem(received.status, received.error.message) });
+    // A client that idled past the DATA timeout got smtp-server's 421: log that, not a reply never sent.
+    const reply = aborted && timedOut(this.#session) ? replies.idleTimeout() : replies.localError();
+    return this.#refuse(reply, { action: aborted ? 'abandoned' : 'failed', problem: problem(received.status, received.error.message) });
   }
 
   /** Ends the downstream transaction without a message (RSET) and answers `reply`. */

@@ -73,7 +73,8 @@ export class SessionHandlers {
     }
     state.transaction = undefined;
     receiveMessage(this.#runtime, stream, session, transaction).then(
-      (reply) => callback(reply.code < 400 ? null : new SmtpReplyError(reply), reply.code < 400 ? reply.text : undefined),
+      // The enhanced code goes with the text, so the client gets the reply that is logged (FilterConnection.send).
+      (reply) => callback(reply.code < 400 ? null : new SmtpReplyError(reply), reply.code < 400 ? `${reply.enhanced} ${reply.text}` : undefined),
       (error) => this.#internal(error, session, callback),
     );
   }

@@ -3,6 +3,13 @@ import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
 import { SMTPConnection, type SMTPConnectionOptions } from 'smtp-server/lib/smtp-connection.js';
 import { replies } from '../reply.js';
 
+/** Sessions smtp-server ended for idling (421), so that the transaction log says what the client got. */
+const timedOutSessions = new WeakSet<object>();
+
+export function timedOut(session: object): boolean {
+  return timedOutSessions.has(session);
+}
+
 const ENHANCED = /^([245])\.(\d{1,3})\.(\d{1,3})$/;
 const ENHANCED_PREFIX = /^([245]\.\d{1,3}\.\d{1,3}) ([^]*)$/;
 
@@ -63,17 +70,37 @@ export class FilterSmtpServer extends SMTPServer {
 }
 
 export class FilterConnection extends SMTPConnection {
+  #inTimeout = false;
+
   get #filter(): FilterSmtpServer {
     return this._server as FilterSmtpServer;
   }
 
-  /** An `Error` message of the form `5.7.1 text` gives its enhanced code to the reply. */
+  /**
+   * A message of the form `5.7.1 text` (an `Error` of ours, or the text of our DATA reply) gives
+   * its enhanced code to the reply, in place of the one smtp-server would pick for its context.
+   */
   override send(code: number, data?: string | string[] | null, context?: string | false): void {
-    if (context === undefined && typeof data === 'string') {
+    if (this.#inTimeout && code === 421) {
+      // RFC 5321 §4.5.3.2: the client idled past the timeout; the session ends with this reply.
+      timedOutSessions.add(this.session);
+      const reply = replies.idleTimeout();
+      return super.send(reply.code, reply.text, reply.enhanced);
+    }
+    if ((context === undefined || context === 'DATA_OK') && typeof data === 'string') {
       const match = ENHANCED_PREFIX.exec(data);
       if (match !== null && match[1]![0] === String(code)[0]) return super.send(code, match[2], match[1]);
     }
     super.send(code, data, context);
+  }
+
+  override _onTimeout(): void {
+    this.#inTimeout = true;
+    try {
+      super._onTimeout();
+    } finally {
+      this.#inTimeout = false;
+    }
   }
 
   override _getEnhancedStatusCode(code: number, context?: string | false): string {
