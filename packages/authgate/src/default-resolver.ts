@@ -1,4 +1,5 @@
-import { CachingResolver, SystemResolver, type Resolver } from '@authgate/dns';
+import type { Resolver } from '@authgate/dns';
+import { cachedSystemResolver } from './resolver.js';
 
 const shared = new Map<number | undefined, Resolver>();
 
@@ -9,7 +10,7 @@ const shared = new Map<number | undefined, Resolver>();
 export function defaultResolver(timeoutMs: number | undefined): Resolver {
   let resolver = shared.get(timeoutMs);
   if (resolver === undefined) {
-    resolver = new CachingResolver(new SystemResolver(timeoutMs === undefined ? {} : { timeoutMs }));
+    resolver = cachedSystemResolver(timeoutMs === undefined ? {} : { timeoutMs });
     shared.set(timeoutMs, resolver);
   }
   return resolver;
