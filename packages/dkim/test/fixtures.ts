@@ -33,15 +33,7 @@ export const SIGNED_AT = Date.UTC(2026, 10, 2, 10, 0, 0);
 export const VERIFY_AT = SIGNED_AT + 60_000;
 export const at = (ms: number) => () => ms;
 
-/** An async iterable yielding `bytes` cut at the given offsets. */
-export async function* chunked(bytes: Uint8Array, cuts: readonly number[]): AsyncGenerator<Uint8Array> {
-  let start = 0;
-  for (const cut of [...cuts].sort((a, b) => a - b)) {
-    yield bytes.subarray(start, cut);
-    start = cut;
-  }
-  yield bytes.subarray(start);
-}
+export { chunked } from '@authgate/testkit';
 
 /** The header of a message, parsed by @authgate/message. */
 export function headerOf(message: Uint8Array): { header: HeaderField[]; body: Buffer } {

@@ -7,15 +7,7 @@ export function fixtureMessage(name: string): Buffer {
   return readFileSync(new URL(name, MESSAGES));
 }
 
-/** An async iterable yielding `bytes` cut at the given offsets (sorted, within bounds). */
-export async function* chunked(bytes: Uint8Array, cuts: readonly number[]): AsyncGenerator<Uint8Array> {
-  let start = 0;
-  for (const cut of [...cuts].sort((a, b) => a - b)) {
-    yield bytes.subarray(start, cut);
-    start = cut;
-  }
-  yield bytes.subarray(start);
-}
+export { chunked } from '@authgate/testkit';
 
 /** Concatenates an async iterable of chunks. */
 export async function collect(source: AsyncIterable<Uint8Array>): Promise<Buffer> {

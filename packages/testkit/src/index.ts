@@ -7,6 +7,7 @@
  * - `mailauthResolver`: our resolvers in mailauth's shape, for the differential tests and bench.
  * - `Prng`: a seeded generator, so generated corpora are the same on every run.
  */
+export { chunked } from './chunks.js';
 export { TestkitError } from './errors.js';
 export type { TestkitErrorCode } from './errors.js';
 export { fixturePath, loadZoneData } from './fixtures.js';
