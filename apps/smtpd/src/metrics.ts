@@ -26,7 +26,7 @@ export class FilterMetrics {
     this.connections = new Gauge({ name: 'authgate_smtpd_connections', help: 'Open client connections.', registers });
     this.connectionsTotal = new Counter({
       name: 'authgate_smtpd_connections_total',
-      help: 'Client connections by outcome: accepted, or refused (limit, proxy).',
+      help: 'Client connections by outcome: accepted, refused_limit (maxConnections), refused_per_ip (maxConnectionsPerIp), refused_proxy.',
       labelNames: ['outcome'],
       registers,
     });
@@ -38,13 +38,13 @@ export class FilterMetrics {
     });
     this.recipients = new Counter({
       name: 'authgate_smtpd_recipients_total',
-      help: 'RCPT TO commands by outcome.',
+      help: 'RCPT TO commands by outcome: accepted, relay_denied, too_many (maxRecipients), downstream_refused, downstream_error.',
       labelNames: ['outcome'],
       registers,
     });
     this.messages = new Counter({
       name: 'authgate_smtpd_messages_total',
-      help: 'Messages at the end of DATA by verdict and action.',
+      help: 'Messages at the end of DATA by verdict and action; dkim and dmarc are "skipped" for a message refused for its size before they were evaluated.',
       labelNames: ['spf', 'dkim', 'dmarc', 'action'],
       registers,
     });

@@ -76,6 +76,8 @@ export const replies = {
   dmarcTempError: (domain: string): Reply => ({ code: 451, enhanced: '4.4.3', text: `Temporary DNS failure evaluating DMARC policy for ${domain || 'the author domain'}, try again later` }),
   /** RFC 5322 §3.6 (exactly one From) and the header syntax of §2.2; RFC 3463 X.6.0: a content problem. */
   malformed: (detail: string): Reply => ({ code: 550, enhanced: '5.6.0', text: `Message is not RFC 5322 compliant: ${detail}` }),
+  /** RFC 5321 §4.5.3.1.10: recipients past the limit get 452 and may be sent again; RFC 3463 X.5.3. */
+  tooManyRecipients: (): Reply => ({ code: 452, enhanced: '4.5.3', text: 'Too many recipients' }),
   /** RFC 1870 §6.3 / RFC 5321 §4.5.3.1.9: over the size limit; RFC 3463 X.3.4. */
   tooLarge: (limit: number): Reply => ({ code: 552, enhanced: '5.3.4', text: `Message size exceeds fixed maximum message size ${limit}` }),
   headerTooLarge: (limit: number): Reply => ({ code: 552, enhanced: '5.3.4', text: `Message header section exceeds ${limit} bytes` }),
@@ -101,7 +103,13 @@ export const replies = {
   downstreamProtocolError: (): Reply => ({ code: 451, enhanced: '4.4.2', text: 'Downstream server answered out of protocol, try again later' }),
   /** RFC 5321 §3.8: the service is going away; RFC 3463 X.3.2: not accepting messages. */
   shuttingDown: (): Reply => ({ code: 421, enhanced: '4.3.2', text: 'Service shutting down, try again later' }),
-  /** Connection limits: RFC 5321 §3.8 allows 421 at connection time; RFC 3463 X.7.0. */
-  tooManyConnections: (): Reply => ({ code: 421, enhanced: '4.7.0', text: 'Too many connections, try again later' }),
+  /**
+   * `limits.maxConnections`: RFC 5321 §3.8 allows 421 at connection time. RFC 3463 X.3.2 "System
+   * not accepting network messages" names "excessive load" among its examples: the filter as a
+   * whole is full, whoever the client is (as Postfix's postscreen answers `421 4.3.2 All server
+   * ports are busy`). Not X.7.0, which is a security or policy status about this client.
+   */
+  tooManyConnections: (): Reply => ({ code: 421, enhanced: '4.3.2', text: 'Too many connections, try again later' }),
+  /** `limits.maxConnectionsPerIp`: a policy about this one client, hence RFC 3463 X.7.0. */
   tooManyConnectionsFromIp: (ip: string): Reply => ({ code: 421, enhanced: '4.7.0', text: `Too many connections from ${ip}, try again later` }),
 } as const;

@@ -63,7 +63,7 @@ describe('every limit has its reply', () => {
     const first = await TestClient.connect(filter.port);
     const second = await TestClient.connect(filter.port);
     const third = await TestClient.connect(filter.port);
-    expect(third.greeting).toMatchObject({ code: 421 });
+    expect(third.greeting).toMatchObject({ code: 421, text: '4.3.2 Too many connections, try again later' });
     await third.closedByServer();
     await first.quit();
     await second.quit();

@@ -57,6 +57,8 @@ class MessageHandling {
     if (received.status !== 'received') return this.#refuseAborted(received);
     this.#runtime.metrics.messageBytes.observe(received.size);
     if (received.oversized || stream.sizeExceeded) {
+      // DKIM and DMARC saw only the first part of the message: not evaluated, so not counted as any result.
+      this.#runtime.metrics.messages.inc({ spf: this.#transaction.spf.result, dkim: 'skipped', dmarc: 'skipped', action: 'reject' });
       return this.#refuse(replies.tooLarge(config.limits.maxMessageSize), { action: 'rejected', rule: 'message-too-large', problem: problem('message-too-large', `${received.size} bytes`) });
     }
     const authenticated = await authentication.report;
@@ -73,6 +75,7 @@ class MessageHandling {
     this.#record = { ...this.#record, dkim: dkimSummary(report), dmarc: dmarcSummary(report) };
     const inspection = await inspectHeader(this.spool, config.limits.maxHeaderSize);
     if (inspection.status === 'too-large') {
+      this.#runtime.metrics.messages.inc({ spf: report.spf.result, dkim: dkimLabel(report), dmarc: report.dmarc.result, action: 'reject' });
       return this.#refuse(replies.headerTooLarge(config.limits.maxHeaderSize), { action: 'rejected', rule: 'header-too-large', problem: problem('header-too-large', 'header section too large') });
     }
     const facts = inspection.status === 'ok' ? { fromCount: inspection.fromCount } : { fromCount: 0, problem: inspection.problem };
@@ -86,7 +89,8 @@ class MessageHandling {
     const located = locatedHeader(inspection);
     const removals = trusted || located === undefined ? [] : forgedFields(located.fields, this.settings.identity);
     if (removals.length > 0) this.#record.removed = removals;
-    const rewrite = rewriteFor(config, this.#session, this.#transaction, report, decision, located, removals, this.#runtime.now());
+    const clientName = await this.#transaction.clientName;
+    const rewrite = rewriteFor(config, this.#session, this.#transaction, report, decision, located, removals, this.#runtime.now(), clientName?.confirmed);
     return this.#relay(composeMessage(this.spool, rewrite), actionOf(decision));
   }
 

@@ -101,6 +101,7 @@ class Filter implements FilterServer {
       onRcptTo: (address, session, callback) => this.#handlers.onRcptTo(address, session, callback),
       onData: (stream, session, callback) => this.#handlers.onData(stream, session, callback),
       onClose: (session) => this.#handlers.onClose(session),
+      onLimit: (refusal) => this.#handlers.onLimit(refusal),
     });
     this.#smtp.on('error', (error: Error) => this.logger.debug({ event: 'session-error', err: error }, 'client session error'));
     this.#http = new HttpEndpoint(this.metrics, () => ({ status: this.#state, connections: this.#smtp.connections.size }));

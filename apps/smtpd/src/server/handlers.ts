@@ -8,7 +8,8 @@ import { confirmClientName, type ClientName } from '../relay/confirm-name.js';
 import { ClientBinding, envelopeAddress, type Outcome, type RelayTransaction } from '../relay/relay.js';
 import { receiveMessage } from './data.js';
 import { actionOf, baseRecord, clientSummary, hostnameOf, replyText, spfSummary, type TransactionRecord } from './record.js';
-import type { Runtime, SessionState, Transaction } from './runtime.js';
+import { noteRefused, type Runtime, type SessionState, type Transaction } from './runtime.js';
+import type { LimitRefusal } from './smtp-server.js';
 
 type Callback = (error?: Error | null) => void;
 
@@ -33,9 +34,13 @@ export class SessionHandlers {
     const { limits, metrics, logger } = this.#runtime;
     const limit = this.#runtime.settings().config.limits.maxConnectionsPerIp;
     if (!limits.admit(session.id, session.remoteAddress, limit)) {
+      const reply = replies.tooManyConnectionsFromIp(session.remoteAddress);
       metrics.connectionsTotal.inc({ outcome: 'refused_per_ip' });
-      logger.warn({ event: 'connection-refused', session: session.id, ip: session.remoteAddress, limit }, 'too many connections from one address');
-      callback(new SmtpReplyError(replies.tooManyConnectionsFromIp(session.remoteAddress)));
+      logger.warn(
+        { event: 'connection-refused', session: session.id, ip: session.remoteAddress, port: session.remotePort, reason: 'max-connections-per-ip', limit, reply: replyText(reply) },
+        'too many connections from one address',
+      );
+      callback(new SmtpReplyError(reply));
       return;
     }
     this.#sessions.set(session.id, { binding: new ClientBinding(), transactions: 0 });
@@ -43,6 +48,23 @@ export class SessionHandlers {
     metrics.connections.inc();
     logger.debug({ event: 'connect', session: session.id, client: clientSummary(session) }, 'client connected');
     callback();
+  }
+
+  /** The refusals smtp-server makes before any callback of ours: logged and counted like our own. */
+  onLimit(refusal: LimitRefusal): void {
+    const { metrics, logger } = this.#runtime;
+    if (refusal.kind === 'max-connections') {
+      metrics.connectionsTotal.inc({ outcome: 'refused_limit' });
+      logger.warn(
+        { event: 'connection-refused', session: refusal.id, ip: refusal.remoteAddress, port: refusal.remotePort, reason: 'max-connections', limit: refusal.limit, reply: replyText(refusal.reply) },
+        'too many connections',
+      );
+      return;
+    }
+    metrics.recipients.inc({ outcome: 'too_many' });
+    // The refusal goes into the transaction's own log line, with the other refused recipients.
+    const transaction = this.#sessions.get(refusal.session.id)?.transaction;
+    if (transaction !== undefined) noteRefused(transaction, refusal.address, refusal.reply);
   }
 
   onClose(session: SMTPServerSession): void {
@@ -91,7 +113,9 @@ export class SessionHandlers {
     // This MAIL command's own parameters: smtp-server keeps those of a refused MAIL in the envelope.
     const args: Record<string, unknown> = address.args === false ? {} : address.args;
     const smtpUtf8 = args['SMTPUTF8'] === true;
-    const client = clientIdentity(session, await this.#clientName(session, state));
+    const clientName = this.#clientName(session, state);
+    // XCLIENT/XFORWARD send the name with MAIL, so it is waited for here; our Received field waits at DATA.
+    const client = clientIdentity(session, this.#runtime.relay.config.xclient || this.#runtime.relay.config.xforward ? await clientName : undefined);
     const mailParameters = { eightBitMime: String(args['BODY'] ?? '').toUpperCase() === '8BITMIME', smtpUtf8, ...sizeOf(address) };
     const begun = this.#runtime.relay.begin(client, state.binding, address.address, mailParameters);
     const spf = await this.#checkSpf(session, from);
@@ -119,7 +143,7 @@ export class SessionHandlers {
       this.#log({ ...refusal, action, rule: 'downstream-mail-from', ...(relay.error === undefined && { downstream }), reply: downstream, problem: cause });
       return relay.reply;
     }
-    state.transaction = newTransaction(id, started, from, smtpUtf8, spf, decision, relay.value, { spfMs, mailMs: this.#runtime.now() - started });
+    state.transaction = newTransaction(id, started, from, smtpUtf8, spf, decision, relay.value, { spfMs, mailMs: this.#runtime.now() - started }, clientName);
     return undefined;
   }
 
@@ -132,7 +156,7 @@ export class SessionHandlers {
     if (!isOurRecipient(address.address, config.domains)) {
       metrics.recipients.inc({ outcome: 'relay_denied' });
       const reply = replies.relayDenied(address.address);
-      transaction.refused.push({ address: address.address, reply });
+      noteRefused(transaction, address.address, reply);
       return reply;
     }
     const outcome: Outcome<Reply> = await transaction.relay.rcpt(address.address, transaction.smtpUtf8);
@@ -143,7 +167,7 @@ export class SessionHandlers {
       transaction.recipients.push(address.address);
       return undefined;
     }
-    transaction.refused.push({ address: address.address, reply });
+    noteRefused(transaction, address.address, reply);
     return reply;
   }
 
@@ -161,12 +185,13 @@ export class SessionHandlers {
   }
 
   /**
-   * The forward-confirmed client name, asked once per session and only when the downstream is
-   * told the client (XCLIENT/XFORWARD); the Received field keeps smtp-server's PTR name.
+   * The forward-confirmed client name, asked once per session when something shows it: our
+   * Received field (RFC 5321 §4.4: the TCP-info names the verified host, else the address
+   * literal alone) or the downstream's XCLIENT/XFORWARD `NAME` (Postfix takes it as verified).
    */
   #clientName(session: SMTPServerSession, state: SessionState): Promise<ClientName> | undefined {
     const relay = this.#runtime.relay.config;
-    if (!relay.xclient && !relay.xforward) return undefined;
+    if (!relay.xclient && !relay.xforward && !this.#runtime.settings().config.stamp.received) return undefined;
     return (state.clientName ??= confirmClientName(this.#runtime.resolver, session.remoteAddress, hostnameOf(session)));
   }
 
@@ -197,9 +222,9 @@ export class SessionHandlers {
 
 function newTransaction(
   id: string, startedAt: number, from: string, smtpUtf8: boolean, spf: SpfVerification, mailDecision: Decision,
-  relay: RelayTransaction, timings: Transaction['timings'],
+  relay: RelayTransaction, timings: Transaction['timings'], clientName: Promise<ClientName> | undefined,
 ): Transaction {
-  return { id, startedAt, from, smtpUtf8, spf, mailDecision, relay, recipients: [], refused: [], timings };
+  return { id, startedAt, from, smtpUtf8, spf, mailDecision, relay, recipients: [], refused: [], refusedUnlisted: 0, timings, ...(clientName !== undefined && { clientName }) };
 }
 
 /** The client as the downstream is told it: `name` is what `confirmClientName` found. */

@@ -16,6 +16,8 @@ export interface TransactionRecord {
   from: string;
   to: string[];
   refused: Array<{ address: string; reply: string }>;
+  /** Refused recipients beyond the ones listed (see `MAX_LISTED_REFUSALS`). */
+  refusedUnlisted?: number;
   size?: number;
   /** Where the message was held: under `spool.memoryLimit` in memory, beyond it in a temporary file. */
   spool?: 'memory' | 'file';
@@ -101,6 +103,7 @@ export function baseRecord(session: SMTPServerSession, transaction: Transaction)
     from: transaction.from,
     to: transaction.recipients,
     refused: transaction.refused.map((r) => ({ address: r.address, reply: replyText(r.reply) })),
+    ...(transaction.refusedUnlisted > 0 && { refusedUnlisted: transaction.refusedUnlisted }),
     spf: spfSummary(transaction.spf),
     timings: { ...transaction.timings },
   };

@@ -6,7 +6,6 @@ import type { Rewrite } from '../stamp/compose.js';
 import type { Removal } from '../stamp/forged.js';
 import type { LocatedHeader } from '../stamp/inspect.js';
 import { receivedField } from '../stamp/received.js';
-import { hostnameOf } from './record.js';
 import type { Transaction } from './runtime.js';
 
 /**
@@ -16,18 +15,24 @@ import type { Transaction } from './runtime.js';
  */
 export function rewriteFor(
   config: FilterConfig, session: SMTPServerSession, transaction: Transaction, report: AuthenticationReport,
-  decision: Decision, located: LocatedHeader | undefined, removals: Removal[], now: number,
+  decision: Decision, located: LocatedHeader | undefined, removals: Removal[], now: number, confirmedName: string | undefined,
 ): Rewrite {
   const prepend = [report.headers.authenticationResults];
   if (config.stamp.receivedSpf) prepend.push(report.headers.receivedSpf);
   if (decision.action === 'quarantine') prepend.push(decision.header);
-  if (config.stamp.received) prepend.push(ourReceived(config.hostname, session, transaction, now));
+  if (config.stamp.received) prepend.push(ourReceived(config.hostname, session, transaction, now, confirmedName));
   if (located === undefined) return { prepend };
   return { prepend, header: { head: located.head, layout: located.layout, remove: new Set(removals.map((r) => r.index)) } };
 }
 
-function ourReceived(hostname: string, session: SMTPServerSession, transaction: Transaction, now: number): string {
-  const name = hostnameOf(session);
+/**
+ * `confirmedName` is the client's PTR name only when its A/AAAA records lead back to the client
+ * (`confirmClientName`): a PTR record alone says what the owner of the address range wants, and
+ * RFC 5321 §4.4 asks the TCP-info for the verified name. Unconfirmed, the field says
+ * `(unknown [192.0.2.1])`, as Postfix writes it.
+ */
+function ourReceived(hostname: string, session: SMTPServerSession, transaction: Transaction, now: number, confirmedName: string | undefined): string {
+  const name = confirmedName;
   const tls = session.tlsOptions === false ? undefined : { version: session.tlsOptions.version ?? 'TLS', cipher: session.tlsOptions.name };
   // RFC 6531 §3.7.3: UTF8SMTP(S) when the transaction used SMTPUTF8; RFC 3848 otherwise.
   const protocol = transaction.smtpUtf8 ? session.transmissionType.replace(/^E?SMTP/, 'UTF8SMTP') : session.transmissionType;

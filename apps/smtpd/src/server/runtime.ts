@@ -51,15 +51,32 @@ export interface Transaction {
   relay: RelayTransaction;
   /** Recipients accepted by us and the downstream. */
   recipients: string[];
-  /** Recipients refused, with the reply the client got. */
+  /** Recipients refused, with the reply the client got (the first `MAX_LISTED_REFUSALS`). */
   refused: Array<{ address: string; reply: Reply }>;
+  /** Recipients refused beyond those listed in `refused`. */
+  refusedUnlisted: number;
+  /** The client's PTR name, being forward-confirmed (for our Received field and XCLIENT/XFORWARD `NAME`). */
+  clientName?: Promise<ClientName>;
   timings: { spfMs: number; mailMs: number };
+}
+
+/**
+ * Refused recipients listed by name in a transaction's log line: a client may send RCPT after RCPT
+ * past every limit (RFC 5321 §4.5.3.1.8 asks only that at least 100 be buffered), and one log line
+ * (and the transaction's memory) must stay bounded; beyond these, refusals are only counted.
+ */
+export const MAX_LISTED_REFUSALS = 100;
+
+/** Records a refused recipient in the transaction, for its log line. */
+export function noteRefused(transaction: Transaction, address: string, reply: Reply): void {
+  if (transaction.refused.length < MAX_LISTED_REFUSALS) transaction.refused.push({ address, reply });
+  else transaction.refusedUnlisted++;
 }
 
 /** Per client session: its XCLIENT-bound downstream session and the open transaction. */
 export interface SessionState {
   binding: ClientBinding;
-  /** The client's PTR name, being forward-confirmed for XCLIENT/XFORWARD `NAME` (asked once per session). */
+  /** The client's PTR name, being forward-confirmed (asked once per session). */
   clientName?: Promise<ClientName>;
   transaction?: Transaction;
   transactions: number;

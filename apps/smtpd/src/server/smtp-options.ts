@@ -23,7 +23,7 @@ export function smtpOptions(config: FilterConfig, resolver: Resolver): FilterSer
     hideSize: false,
     // RFC 5321 §4.1.1.1: the EHLO reply starts with our name.
     heloResponse: '%s',
-    // The PTR name goes into our Received field; asked through the filter's resolver.
+    // The PTR name, forward-confirmed before our Received field or XCLIENT names it; asked through the filter's resolver.
     resolver: {
       reverse: (ip, callback) => {
         resolver.ptr(ip).then((names) => callback(null, names), (error: Error) => callback(error));

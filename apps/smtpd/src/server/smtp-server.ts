@@ -1,7 +1,7 @@
 import type net from 'node:net';
-import { SMTPServer, type SMTPServerOptions } from 'smtp-server';
+import { SMTPServer, type SMTPServerOptions, type SMTPServerSession } from 'smtp-server';
 import { SMTPConnection, type SMTPConnectionOptions } from 'smtp-server/lib/smtp-connection.js';
-import { replies } from '../reply.js';
+import { replies, type Reply } from '../reply.js';
 
 /** Sessions smtp-server ended for idling (421), so that the transaction log says what the client got. */
 const timedOutSessions = new WeakSet<object>();
@@ -13,28 +13,46 @@ export function timedOut(session: object): boolean {
 const ENHANCED = /^([245])\.(\d{1,3})\.(\d{1,3})$/;
 const ENHANCED_PREFIX = /^([245]\.\d{1,3}\.\d{1,3}) ([^]*)$/;
 
+/**
+ * A refusal that smtp-server makes on its own, before any callback of the filter runs: reported
+ * so that it is logged and counted like the refusals the filter makes itself.
+ */
+export type LimitRefusal =
+  | { kind: 'max-connections'; id: string; remoteAddress: string; remotePort: number; limit: number; reply: Reply }
+  | { kind: 'max-recipients'; session: SMTPServerSession; address: string; limit: number; reply: Reply };
+
 export interface FilterServerOptions extends SMTPServerOptions {
   /** Idle time allowed while DATA streams in, in ms (the command timeout is `socketTimeout`). */
   dataTimeout: number;
+  /** Called for each connection refused at `maxClients` and each RCPT refused past `maxRecipients`. */
+  onLimit?: (refusal: LimitRefusal) => void;
 }
 
 /**
- * smtp-server with three changes the filter needs, made in a subclass of its connection:
+ * smtp-server with four changes the filter needs, made in a subclass of its connection:
  * - replies carry the enhanced status code we choose (RFC 3463, RFC 7372) instead of one guessed
  *   from the basic code (smtp-server maps every 550 to 5.1.1 "bad mailbox");
  * - DATA has its own inactivity timeout;
  * - draining: once `drain()` is called, sessions end at the first moment no transaction is open,
- *   while transactions in flight finish (SIGTERM).
+ *   while transactions in flight finish (SIGTERM);
+ * - the refusals smtp-server makes by itself (`maxClients`, `maxRecipients`) get the filter's
+ *   replies and are reported through `onLimit`, so that every refusal is logged and counted.
  *
  * Connections enter through `accept()` (the listeners and the PROXY reader are ours).
  */
 export class FilterSmtpServer extends SMTPServer {
   draining = false;
   #dataTimeout: number;
+  readonly #onLimit: (refusal: LimitRefusal) => void;
 
   constructor(options: FilterServerOptions) {
     super(options);
     this.#dataTimeout = options.dataTimeout;
+    this.#onLimit = options.onLimit ?? (() => undefined);
+  }
+
+  reportLimit(refusal: LimitRefusal): void {
+    this.#onLimit(refusal);
   }
 
   get dataTimeout(): number {
@@ -71,6 +89,8 @@ export class FilterSmtpServer extends SMTPServer {
 
 export class FilterConnection extends SMTPConnection {
   #inTimeout = false;
+  /** The RCPT command being handled, so that a refusal past `maxRecipients` can name its address. */
+  #rcptCommand: Buffer | undefined;
 
   get #filter(): FilterSmtpServer {
     return this._server as FilterSmtpServer;
@@ -81,6 +101,7 @@ export class FilterConnection extends SMTPConnection {
    * its enhanced code to the reply, in place of the one smtp-server would pick for its context.
    */
   override send(code: number, data?: string | string[] | null, context?: string | false): void {
+    if (context === 'TOO_MANY_RECIPIENTS' && this.#rcptCommand !== undefined) return this.#refuseRecipient(this.#rcptCommand);
     if (this.#inTimeout && code === 421) {
       // RFC 5321 §4.5.3.2: the client idled past the timeout; the session ends with this reply.
       timedOutSessions.add(this.session);
@@ -92,6 +113,45 @@ export class FilterConnection extends SMTPConnection {
       if (match !== null && match[1]![0] === String(code)[0]) return super.send(code, match[2], match[1]);
     }
     super.send(code, data, context);
+  }
+
+  /**
+   * smtp-server's own `init`, but over `maxClients` the filter's reply, reported. smtp-server's
+   * `421 <name> Too many connected clients` carries no enhanced code and is not logged.
+   */
+  override init(): void {
+    this._setListeners(() => {
+      const limit = Number(this._server.options.maxClients) || 0;
+      if (limit > 0 && this._server.connections.size > limit) return this.#refuseOverLimit(limit);
+      // As smtp-server does: a short pause before the greeting catches clients that talk too soon.
+      setTimeout(() => this.connectionReady(), 100).unref();
+    });
+  }
+
+  #refuseOverLimit(limit: number): void {
+    const reply = replies.tooManyConnections();
+    this.#filter.reportLimit({ kind: 'max-connections', id: this.id, remoteAddress: this.remoteAddress, remotePort: this.remotePort, limit, reply });
+    // No EHLO yet, so no enhanced-code context: the code goes in the text, as for the per-address limit. 421 closes.
+    super.send(reply.code, `${reply.enhanced} ${reply.text}`, false);
+  }
+
+  override handler_RCPT(command: Buffer, callback: () => void): void {
+    // smtp-server checks maxRecipients synchronously, before the filter's onRcptTo would run.
+    this.#rcptCommand = command;
+    try {
+      super.handler_RCPT(command, callback);
+    } finally {
+      this.#rcptCommand = undefined;
+    }
+  }
+
+  /** RFC 5321 §4.5.3.1.10: 452 for recipients past the limit; reported so that it is counted and logged. */
+  #refuseRecipient(command: Buffer): void {
+    const parsed = this._parseAddressCommand('rcpt to', command);
+    const reply = replies.tooManyRecipients();
+    const limit = Number(this._server.options.maxRecipients) || 0;
+    this.#filter.reportLimit({ kind: 'max-recipients', session: this.session, address: parsed === false ? '' : parsed.address, limit, reply });
+    super.send(reply.code, reply.text, reply.enhanced);
   }
 
   override _onTimeout(): void {

@@ -4,7 +4,12 @@ export interface ReceivedContext {
   /** The client's HELO/EHLO argument. */
   helo: string;
   ip: string;
-  /** The client's PTR name, when it has one. */
+  /**
+   * The client's host name, only when forward-confirmed (its PTR name's A/AAAA records include
+   * `ip`). RFC 5321 §4.4: TCP-info is "derived by server from TCP connection not client EHLO";
+   * an unchecked PTR name is whatever the owner of the address range wrote, so without a
+   * confirmed name the field says `unknown`, as Postfix does.
+   */
   hostname?: string;
   /** Our host name. */
   by: string;
