@@ -62,6 +62,37 @@ describe('the downstream decides, the client hears it', () => {
     expect(sink.delivered).toHaveLength(0);
   });
 
+  test.for([
+    ['with PIPELINING', false],
+    ['without PIPELINING', true],
+  ] as const)('a refusal of MAIL, read at the first RCPT, answers every RCPT (%s); the session stays clean for the next transaction', async ([, hidePipelining]) => {
+    let refuse = true;
+    const { sink, filter } = await setup({ hidePipelining, mail: () => (refuse ? { code: 553, text: 'Sender refused' } : undefined) });
+    const client = await TestClient.connect(filter.port);
+    await client.send('EHLO client.example');
+    expect((await client.send('MAIL FROM:<alice@sender.example>')).code).toBe(250);
+    expect(await client.send('RCPT TO:<bob@authgate.test>')).toMatchObject({ code: 553, text: '5.1.3 Sender refused' });
+    expect(await client.send('RCPT TO:<carol@authgate.test>')).toMatchObject({ code: 553, text: '5.1.3 Sender refused' });
+    expect((await client.send('DATA')).code).toBe(503);
+    expect((await client.send('RSET')).code).toBe(250);
+    refuse = false;
+    expect((await client.sendMail('alice@sender.example', ['bob@authgate.test'], messageFrom('alice@sender.example'))).code).toBe(250);
+    await client.quit();
+    expect(sink.delivered.map((d) => d.to)).toEqual([['bob@authgate.test']]);
+    expect(sink.sessions).toBe(1);
+  });
+
+  test('a downstream that never answers MAIL: the client hears 451 at RCPT after the command timeout', async () => {
+    const { sink, filter } = await setup({ mail: () => 'hang' }, { relay: { commandTimeout: '300ms' } });
+    const client = await TestClient.connect(filter.port);
+    await client.send('EHLO client.example');
+    expect((await client.send('MAIL FROM:<alice@sender.example>')).code).toBe(250);
+    expect(await client.send('RCPT TO:<bob@authgate.test>')).toMatchObject({ code: 451, text: '4.4.2 Downstream server timed out, try again later' });
+    expect((await client.send('DATA')).code).toBe(503);
+    await client.quit();
+    expect(sink.delivered).toHaveLength(0);
+  });
+
   test('a downstream 421 (closing its session) reaches the client as 451, which keeps its session', async () => {
     const { filter } = await setup({ rcpt: (address) => (address.startsWith('first@') ? { code: 421, text: 'Service shutting down' } : undefined) });
     const client = await TestClient.connect(filter.port);

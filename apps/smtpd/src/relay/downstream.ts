@@ -125,6 +125,25 @@ export class DownstreamConnection {
   }
 
   /**
+   * Sends several command lines in one write (RFC 2920 §3.1: only to a server that offers
+   * PIPELINING) and resolves each to its reply, in order.
+   */
+  pipeline(lines: readonly string[], timeoutMs = this.#options.commandTimeout): Array<Promise<Reply>> {
+    const socket = this.#connection._socket;
+    const corked = socket !== false && socket !== null && !socket.destroyed;
+    if (corked) socket.cork();
+    try {
+      return lines.map((line) => {
+        const exchange = this.#expectReply(line);
+        exchange.arm(timeoutMs);
+        return exchange.reply.then(parseReply);
+      });
+    } finally {
+      if (corked) socket.uncork();
+    }
+  }
+
+  /**
    * Says EHLO again and reads the new keywords. After XCLIENT, which restarts the session, the
    * name is the client's own (Postfix XCLIENT_README: the EHLO that follows names the client).
    */

@@ -37,9 +37,11 @@ export class Relay {
   }
 
   /**
-   * Starts a transaction: a session (reused when possible), XFORWARD when configured, then MAIL.
-   * A refusal of MAIL by the downstream comes back as `{ ok: false, reply }` to pass on. A pooled
-   * session that turns out to be dead (the downstream closed it while idle) is replaced once.
+   * Starts a transaction: a session (reused when possible), XFORWARD when configured, then MAIL,
+   * whose reply the first RCPT reads (so that it costs the client no round trip): a refusal of MAIL
+   * by the downstream is the reply to every RCPT. Refusals before MAIL (no session, XFORWARD,
+   * SMTPUTF8/8BITMIME) come back as `{ ok: false, reply }`. A pooled session that turns out to be
+   * dead (the downstream closed it while idle) is replaced once, here or at the first RCPT.
    */
   async begin(client: ClientIdentity, binding: ClientBinding, from: string, parameters: MailParameters): Promise<Outcome<RelayTransaction>> {
     const first = await this.#attempt(client, binding, from, parameters, false);
@@ -66,21 +68,15 @@ export class Relay {
     }
     try {
       if (this.config.xforward) await sendAttributes(connection, 'XFORWARD', client);
-      const mail = await connection.command(mailCommand(connection, from, parameters));
-      connection.transactions++;
-      if (mail.code === 421) {
-        transaction.abandon();
-        return { ok: false, reply: notClosing(mail) };
-      }
-      if (mail.code !== 250) {
-        transaction.settle();
-        return { ok: false, reply: mail };
-      }
-      return { ok: true, value: transaction };
     } catch (error) {
       transaction.abandon();
       return { ...failure<RelayTransaction>(error), reused };
     }
+    // The reply to MAIL is read at the first RCPT (RelayTransaction.rcpt): the client hears 250
+    // once our own checks pass, and a session found dead there is replaced once, as here.
+    const replace = reused ? () => this.#attempt(client, binding, from, parameters, true) : undefined;
+    transaction.sendMail(mailCommand(connection, from, parameters), replace);
+    return { ok: true, value: transaction };
   }
 
   close(): void {
@@ -128,12 +124,26 @@ export class ClientBinding {
   }
 }
 
-/** One downstream transaction, driven command by command by the client's. */
+type Replace = () => Promise<Outcome<RelayTransaction>>;
+
+/**
+ * One downstream transaction, driven by the client's: MAIL is sent at the client's MAIL and its
+ * reply read at the first RCPT, each RCPT is the downstream's answer to the same recipient, and
+ * the message goes on only after the client's DATA.
+ */
 export class RelayTransaction {
   readonly #relay: Relay;
-  readonly #connection: DownstreamConnection;
+  #connection: DownstreamConnection;
   readonly #binding: ClientBinding;
   #settled = false;
+  /** MAIL, held to go out with the first RCPT in one write (downstream with PIPELINING). */
+  #mailLine: string | undefined;
+  /** The reply to MAIL, sent and not read yet. */
+  #mail: Promise<Reply> | undefined;
+  /** Opens the transaction again on a fresh session, when MAIL went out on a pooled one. */
+  #replace: Replace | undefined;
+  /** Why the downstream has no transaction: every RCPT (and DATA) hears this. */
+  #refusal: Outcome<Reply> | undefined;
   /** Recipients the downstream accepted. */
   readonly accepted: string[] = [];
 
@@ -147,10 +157,94 @@ export class RelayTransaction {
     return this.#settled;
   }
 
-  /** RCPT TO; the reply (2xx, 4xx or 5xx) is the downstream's. */
+  /**
+   * MAIL, whose reply the first RCPT reads. To a downstream with PIPELINING it goes out with that
+   * RCPT, in one write (RFC 2920 §3.1); to one without, now, so that its reply is on its way.
+   */
+  sendMail(line: string, replace: Replace | undefined): void {
+    this.#replace = replace;
+    this.#connection.transactions++;
+    if (this.#connection.extensions.has('PIPELINING')) {
+      this.#mailLine = line;
+      return;
+    }
+    this.#mail = this.#connection.command(line);
+    // Read at the first RCPT, or never when the client leaves first; not unhandled meanwhile.
+    this.#mail.catch(() => undefined);
+  }
+
+  /**
+   * RCPT TO; the reply (2xx, 4xx or 5xx) is the downstream's. The first one also reads the reply
+   * to MAIL: when the downstream refused MAIL, that refusal is every recipient's reply (a 4xx/5xx
+   * per recipient is how RFC 5321 §3.3 lets a server refuse the transaction), and no DATA follows.
+   */
   async rcpt(address: string, smtpUtf8: boolean): Promise<Outcome<Reply>> {
+    if (this.#refusal !== undefined) return this.#refusal;
+    const line = `RCPT TO:<${envelopeAddress(address, smtpUtf8)}>`;
+    if (this.#mailLine !== undefined) {
+      const [mail, pipelined] = this.#connection.pipeline([this.#mailLine, line]) as [Promise<Reply>, Promise<Reply>];
+      this.#mailLine = undefined;
+      pipelined.catch(() => undefined);
+      const opened = await this.#readMail(mail, pipelined);
+      if (opened === 'replaced') return this.rcpt(address, smtpUtf8);
+      return opened === 'open' ? this.#recipient(address, pipelined) : opened;
+    }
+    const mail = this.#mail;
+    this.#mail = undefined;
+    if (mail !== undefined) {
+      const opened = await this.#readMail(mail, undefined);
+      if (opened === 'replaced') return this.rcpt(address, smtpUtf8);
+      if (opened !== 'open') return opened;
+    }
+    return this.#recipient(address, this.#connection.command(line));
+  }
+
+  /**
+   * The reply to MAIL: 'open' when the downstream took it, 'replaced' when a pooled session was
+   * found dead and another took its place, or else the reply every recipient gets.
+   */
+  async #readMail(mail: Promise<Reply>, pipelined: Promise<Reply> | undefined): Promise<'open' | 'replaced' | Outcome<Reply>> {
+    let reply: Reply;
     try {
-      const reply = await this.#connection.command(`RCPT TO:<${envelopeAddress(address, smtpUtf8)}>`);
+      reply = await mail;
+    } catch (error) {
+      const replace = this.#replace;
+      this.#replace = undefined;
+      if (replace !== undefined && error instanceof RelayError && error.code === 'downstream-lost') return this.#replaceWith(replace);
+      this.abandon();
+      return (this.#refusal = failure(error));
+    }
+    this.#replace = undefined;
+    if (reply.code === 250) return 'open';
+    if (reply.code === 421) {
+      this.abandon();
+      return (this.#refusal = { ok: true, value: notClosing(reply) });
+    }
+    this.#refusal = { ok: true, value: reply };
+    // The pipelined RCPT had no transaction to join (RFC 2920 §3.1: the server refuses it, 503);
+    // any other answer leaves the session in a state we do not know.
+    const after = pipelined === undefined ? { code: 503 } : await pipelined.catch(() => undefined);
+    if (after === undefined || after.code < 300) this.abandon();
+    else this.settle();
+    return this.#refusal;
+  }
+
+  async #replaceWith(replace: Replace): Promise<'replaced' | Outcome<Reply>> {
+    this.#drop();
+    const next = await replace();
+    if (!next.ok) {
+      this.#settled = true;
+      return (this.#refusal = next);
+    }
+    this.#connection = next.value.#connection;
+    this.#mailLine = next.value.#mailLine;
+    this.#mail = next.value.#mail;
+    return 'replaced';
+  }
+
+  async #recipient(address: string, command: Promise<Reply>): Promise<Outcome<Reply>> {
+    try {
+      const reply = await command;
       if (reply.code === 421) {
         this.abandon();
         return { ok: true, value: notClosing(reply) };
@@ -168,6 +262,8 @@ export class RelayTransaction {
    * transaction is over, whatever the reply (RFC 5321 §4.1.1.4).
    */
   async data(message: AsyncIterable<Buffer>): Promise<Outcome<Reply>> {
+    // Never DATA downstream without a transaction there (smtp-server already asks for an accepted RCPT).
+    if (this.#settled || this.#mailLine !== undefined || this.#mail !== undefined) return this.#refusal ?? { ok: false, reply: replies.localError() };
     try {
       const reply = await this.#connection.data(message);
       if (reply.code === 421) {
@@ -192,6 +288,19 @@ export class RelayTransaction {
   async abort(): Promise<void> {
     if (this.#settled) return;
     this.#settled = true;
+    if (this.#mailLine !== undefined) {
+      // MAIL never went out: the downstream has no transaction to reset.
+      this.#mailLine = undefined;
+      this.#return();
+      return;
+    }
+    const mail = this.#mail;
+    this.#mail = undefined;
+    // Without PIPELINING, RSET waits for the reply to MAIL (RFC 2920 §3.1).
+    if (mail !== undefined && (await mail.then(() => false, () => true))) {
+      this.#drop();
+      return;
+    }
     if (await this.#connection.reset()) this.#return();
     else this.#drop();
   }

@@ -33,6 +33,8 @@ export interface SinkOptions {
   /** Announce no SMTPUTF8 (RFC 6531) / no 8BITMIME (RFC 6152) in the EHLO reply. */
   hideSmtpUtf8?: boolean;
   hide8BitMime?: boolean;
+  /** Announce no PIPELINING (RFC 2920): the filter must then wait for each reply before the next command. */
+  hidePipelining?: boolean;
 }
 
 export interface Sink {
@@ -61,6 +63,7 @@ export async function startSink(options: SinkOptions = {}): Promise<Sink> {
     ...(options.maxRecipients !== undefined && { maxRecipients: options.maxRecipients }),
     hideSMTPUTF8: options.hideSmtpUtf8 === true,
     hide8BITMIME: options.hide8BitMime === true,
+    hidePIPELINING: options.hidePipelining === true,
     onConnect(_session, callback) {
       sink.sessions++;
       callback();
