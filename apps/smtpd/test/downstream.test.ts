@@ -53,6 +53,7 @@ describe('the downstream decides, the client hears it', () => {
   test.for([
     ['4xx to MAIL (greylisting)', { mail: () => ({ code: 451, text: 'Greylisted, come back later' }) }, 451, '4.3.0 Greylisted, come back later'],
     ['5xx to MAIL', { mail: () => ({ code: 553, text: 'Sender refused' }) }, 553, '5.1.3 Sender refused'],
+    ['a reply to MAIL out of protocol (RFC 5321 §4.3.2)', { mail: () => ({ code: 354, text: 'Go ahead' }) }, 451, '4.4.2 Downstream server answered out of protocol, try again later'],
     ['4xx to RCPT', { rcpt: () => ({ code: 452, text: 'Mailbox full' }) }, 452, '4.2.2 Mailbox full'],
     ['5xx to the message', { data: () => ({ code: 554, text: 'Message refused by content filter' }) }, 554, '5.6.0 Message refused by content filter'],
     ['4xx to the message', { data: () => ({ code: 451, text: 'Local error' }) }, 451, '4.3.0 Local error'],

@@ -220,6 +220,12 @@ export class RelayTransaction {
       this.abandon();
       return (this.#refusal = { ok: true, value: notClosing(reply) });
     }
+    // RFC 5321 §4.3.2: MAIL is answered 250, 4yz or 5yz; anything else leaves the session unknown.
+    if (reply.code < 400 || reply.code >= 600) {
+      this.abandon();
+      const error = new RelayError('downstream-protocol', `unexpected reply to MAIL: ${reply.code} ${reply.text}`);
+      return (this.#refusal = { ok: false, reply: replies.downstreamProtocolError(), error });
+    }
     this.#refusal = { ok: true, value: reply };
     // The pipelined RCPT had no transaction to join (RFC 2920 §3.1: the server refuses it, 503);
     // any other answer leaves the session in a state we do not know.
