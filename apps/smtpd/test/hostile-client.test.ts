@@ -191,10 +191,7 @@ describe('a client that leaves or stalls mid-DATA', () => {
   ] as const)('%s: nothing relayed, the downstream transaction is reset and its session reused', async ([how, overrides]) => {
     const { sink, filter } = await setup(overrides);
     const client = await TestClient.connect(filter.port);
-    await client.send('EHLO client.example');
-    await client.send('MAIL FROM:<alice@sender.example>');
-    await client.send('RCPT TO:<bob@authgate.test>');
-    expect((await client.send('DATA')).code).toBe(354);
+    expect((await client.openData('alice@sender.example', 'bob@authgate.test')).code).toBe(354);
     client.write('From: <alice@sender.example>\r\nSubject: half\r\n\r\nhalf a mess');
     if (how === 'vanishes') client.destroy();
     else expect((await client.reply()).code).toBe(421);
@@ -212,10 +209,7 @@ describe('a client that leaves or stalls mid-DATA', () => {
   test('SIGTERM (drain) while DATA streams: the message finishes and is relayed, then the session gets 421', async () => {
     const { sink, filter } = await setup();
     const client = await TestClient.connect(filter.port);
-    await client.send('EHLO client.example');
-    await client.send('MAIL FROM:<alice@sender.example>');
-    await client.send('RCPT TO:<bob@authgate.test>');
-    expect((await client.send('DATA')).code).toBe(354);
+    expect((await client.openData('alice@sender.example', 'bob@authgate.test')).code).toBe(354);
     client.write('From: <alice@sender.example>\r\nSubject: draining\r\n\r\nfirst half\r\n');
     const drained = filter.server.drain(10_000);
     await eventually(() => filter.logs.some((line) => line['event'] === 'draining'));
@@ -238,10 +232,7 @@ describe('SMTP smuggling: only CRLF . CRLF ends DATA', () => {
   ] as const)('"%s" inside the message is content: one message downstream, client and filter stay in step', async ([, ending]) => {
     const { sink, filter } = await setup();
     const client = await TestClient.connect(filter.port);
-    await client.send('EHLO client.example');
-    await client.send('MAIL FROM:<alice@sender.example>');
-    await client.send('RCPT TO:<bob@authgate.test>');
-    expect((await client.send('DATA')).code).toBe(354);
+    expect((await client.openData('alice@sender.example', 'bob@authgate.test')).code).toBe(354);
     // Written raw, as an attacker would: no dot-stuffing of the would-be terminator.
     const smuggled = `From: <alice@sender.example>\r\nSubject: smuggle\r\n\r\nhello${ending}MAIL FROM:<ceo@bank.example>\r\nRCPT TO:<carol@authgate.test>\r\nDATA\r\nFrom: <ceo@bank.example>\r\n\r\ninjected\r\n.\r\n`;
     client.write(Buffer.from(smuggled, 'latin1'));

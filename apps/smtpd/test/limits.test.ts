@@ -94,10 +94,7 @@ describe('every limit has its reply', () => {
   test('a client that stalls in DATA: 421 after the data timeout, and nothing relayed', async () => {
     const { sink, filter } = await setup({ dataTimeout: '1s', commandTimeout: '1h' });
     const client = await TestClient.connect(filter.port);
-    await client.send('EHLO client.example');
-    await client.send('MAIL FROM:<alice@sender.example>');
-    await client.send('RCPT TO:<bob@authgate.test>');
-    expect((await client.send('DATA')).code).toBe(354);
+    expect((await client.openData('alice@sender.example', 'bob@authgate.test')).code).toBe(354);
     client.write('From: <alice@sender.example>\r\nSubject: half\r\n\r\nhalf a mess');
     expect(await client.reply()).toMatchObject({ code: 421 });
     await client.closedByServer();

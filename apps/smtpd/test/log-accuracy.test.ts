@@ -38,10 +38,7 @@ describe('the logged reply is the reply the client got', () => {
   test('a client idle past the DATA timeout: 421 4.4.2 on the wire and in the log', async () => {
     const { filter } = await setup({}, { limits: { dataTimeout: '1s', commandTimeout: '1h' } });
     const client = await TestClient.connect(filter.port);
-    await client.send('EHLO client.example');
-    await client.send('MAIL FROM:<alice@sender.example>');
-    await client.send('RCPT TO:<bob@authgate.test>');
-    expect((await client.send('DATA')).code).toBe(354);
+    expect((await client.openData('alice@sender.example', 'bob@authgate.test')).code).toBe(354);
     client.write('From: <alice@sender.example>\r\n');
     const reply = await client.reply();
     expect(reply).toMatchObject({ code: 421, text: expect.stringMatching(/^4\.4\.2 /) });

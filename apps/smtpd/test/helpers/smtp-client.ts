@@ -82,6 +82,17 @@ export class TestClient {
     return this.data(message);
   }
 
+  /**
+   * EHLO, MAIL and RCPT of one message, then DATA alone: resolves to the reply to DATA, so a test
+   * can go on to write (part of) the message itself.
+   */
+  async openData(from: string, to: string): Promise<TestReply> {
+    await this.send('EHLO client.example');
+    await this.send(`MAIL FROM:<${from}>`);
+    await this.send(`RCPT TO:<${to}>`);
+    return this.send('DATA');
+  }
+
   /** DATA, the dot-stuffed message and the final dot; resolves to the final reply. */
   async data(message: Buffer | string): Promise<TestReply> {
     const go = await this.send('DATA');
