@@ -44,7 +44,7 @@ export class FilterMetrics {
     });
     this.messages = new Counter({
       name: 'authgate_smtpd_messages_total',
-      help: 'Messages at the end of DATA by verdict and action; dkim and dmarc are "skipped" for a message refused for its size before they were evaluated.',
+      help: 'Messages at the end of DATA by verdict and action (accept, quarantine, reject, defer; failed: a local error answered 451; abandoned: the client left during DATA); dkim and dmarc are "skipped" when they were not evaluated.',
       labelNames: ['spf', 'dkim', 'dmarc', 'action'],
       registers,
     });

@@ -1,3 +1,5 @@
+import os from 'node:os';
+import path from 'node:path';
 import type { Resolver } from 'authgate';
 import { afterAll, describe, expect, test } from 'vitest';
 import { eventually, startFilter, testZone, type TestFilter } from './helpers/filter.js';
@@ -7,7 +9,8 @@ import { TestClient } from './helpers/smtp-client.js';
 
 /**
  * Issue 7, "every decision is logged" and counted: the refusals smtp-server makes by itself
- * (maxClients, maxRecipients) and the size refusals at the end of DATA.
+ * (maxClients, maxRecipients), the size refusals at the end of DATA, and the messages that end
+ * without verdicts (a local failure, a client gone).
  */
 const sinks: Sink[] = [];
 const filters: TestFilter[] = [];
@@ -68,6 +71,34 @@ describe('messages refused for their size are counted by action', () => {
     expect(await samples(filter, 'authgate_smtpd_messages_total')).toMatch(/\{spf="pass",dkim="none",dmarc="pass",action="reject"\} 1$/m);
     await eventually(() => filter.transactions().length === 1);
     expect(filter.transactions()[0]).toMatchObject({ action: 'rejected', rule: 'header-too-large' });
+  });
+});
+
+describe('messages that end without verdicts are counted too', () => {
+  test('the spool cannot be written: 451 4.3.0, nothing relayed, action failed in the log and the metrics', async () => {
+    // Everything past 0 bytes goes to a file in a directory that does not exist: the disk-full case.
+    const missing = path.join(os.tmpdir(), `authgate-no-such-spool-${process.pid}`, 'gone');
+    const { sink, filter } = await setup({ spool: { memoryLimit: 0, directory: missing } });
+    const client = await TestClient.connect(filter.port);
+    const reply = await client.sendMail('alice@sender.example', ['bob@authgate.test'], messageFrom('alice@sender.example'));
+    await client.quit();
+    expect(reply).toMatchObject({ code: 451, text: expect.stringMatching(/^4\.3\.0 /) });
+    expect(sink.delivered).toHaveLength(0);
+    await eventually(() => filter.transactions().length === 1);
+    expect(filter.transactions()[0]).toMatchObject({ action: 'failed', problem: { code: 'spool-failed' } });
+    expect(await samples(filter, 'authgate_smtpd_messages_total')).toMatch(/\{spf="pass",dkim="skipped",dmarc="skipped",action="failed"\} 1$/m);
+  });
+
+  test('a client that leaves during DATA: action abandoned in the log and the metrics', async () => {
+    const { sink, filter } = await setup({});
+    const client = await TestClient.connect(filter.port);
+    expect((await client.openData('alice@sender.example', 'bob@authgate.test')).code).toBe(354);
+    client.write('From: <alice@sender.example>\r\nSubject: half\r\n\r\nhalf a mess');
+    client.destroy();
+    await eventually(() => filter.transactions().length === 1);
+    expect(filter.transactions()[0]).toMatchObject({ action: 'abandoned' });
+    expect(await samples(filter, 'authgate_smtpd_messages_total')).toMatch(/\{spf="pass",dkim="skipped",dmarc="skipped",action="abandoned"\} 1$/m);
+    expect(sink.delivered).toHaveLength(0);
   });
 });
 
