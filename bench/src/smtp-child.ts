@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { ZoneResolver, type ZoneData } from 'authgate';
 import { createFilterServer, validateConfig } from '@authgate/smtpd';
 import { startBareRelay } from './smtp-relay.js';
@@ -25,8 +26,13 @@ export type Request = { id: number } & ({ type: 'usage' } | { type: 'sample-star
 export interface UsageReport {
   rssBytes: number;
   heapUsedBytes: number;
-  /** CPU time used so far, user and system, in microseconds. */
+  /** CPU time used so far, user and system, in microseconds, by every thread of the process. */
   cpuMicros: number;
+  /**
+   * The main thread alone (the event loop, where every connection is served), from
+   * `/proc/<pid>/task/<pid>/schedstat`: microseconds on a core, and ready but waiting for one.
+   */
+  mainThread: { onCoreMicros: number; waitMicros: number };
 }
 
 /** The largest message either side accepts: room for the 50 MB one and the fields prepended to it. */
@@ -106,7 +112,13 @@ function usage(): UsageReport {
     rssBytes: memory.rss,
     heapUsedBytes: memory.heapUsed,
     cpuMicros: resources.userCPUTime + resources.systemCPUTime,
+    mainThread: mainThreadTimes(),
   };
+}
+
+function mainThreadTimes(): UsageReport['mainThread'] {
+  const [onCore = 0, wait = 0] = readFileSync(`/proc/${process.pid}/task/${process.pid}/schedstat`, 'utf8').split(' ').map(Number);
+  return { onCoreMicros: onCore / 1000, waitMicros: wait / 1000 };
 }
 
 /** Watches RSS every few milliseconds between `start` and `stop`: the growth a transfer causes. */

@@ -14,7 +14,7 @@ interface Settings {
   quick: boolean;
   json: boolean;
   seed: number;
-  /** Writes CPU profiles of the filter processes here (`node --cpu-prof`). */
+  /** Writes CPU profiles of the filter and relay processes here (`node --cpu-prof`; compare them with profile-compare.js). */
   cpuProfDir?: string;
 }
 
@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   try {
     const start = {
       filter: () => ServerProcess.start('filter', { downstreamPort: sink.port, zone }, profile),
-      relay: () => ServerProcess.start('relay', { downstreamPort: sink.port }),
+      relay: () => ServerProcess.start('relay', { downstreamPort: sink.port }, profile),
     };
     const throughput = await measureThroughput({ filter: await start.filter(), relay: await start.relay(), sink }, submissions, p);
     const memory = await measureMemory(start, submissions.slice(0, 50));
@@ -109,6 +109,10 @@ async function measureRun(server: ServerProcess, sink: ServerProcess, options: L
     serverCpuMsPerMessage: perMessage(after[0].cpuMicros - before[0].cpuMicros),
     sinkCpuMsPerMessage: perMessage(after[1].cpuMicros - before[1].cpuMicros),
     clientCpuMsPerMessage: perMessage(clientCpu.user + clientCpu.system),
+    serverLoop: {
+      onCore: round((after[0].mainThread.onCoreMicros - before[0].mainThread.onCoreMicros) / 1000 / result.elapsedMs, 2),
+      waiting: round((after[0].mainThread.waitMicros - before[0].mainThread.waitMicros) / 1000 / result.elapsedMs, 2),
+    },
   };
 }
 
