@@ -4,6 +4,8 @@ import { signDkim, verifyDkim, type DkimAlgorithm, type DkimCanonicalization, ty
 import { dkimSign } from 'mailauth/lib/dkim/sign.js';
 import { dkimVerify } from 'mailauth/lib/dkim/verify.js';
 import { fixture, signerZone, SIGNED_AT, VERIFY_AT, type KeyName } from './fixtures.js';
+import { generateMessage } from './generated-message.js';
+import { MUTATIONS } from './mutations.js';
 
 /**
  * Differential test against mailauth 4.12.0: a corpus generated from a fixed seed, signed by
@@ -82,40 +84,6 @@ const KNOWN_DIFFERENCES: KnownDifference[] = [
   },
 ];
 
-// ---- a seeded corpus ----------------------------------------------------------------------
-
-
-const WORDS = 'the report is attached please review before friday meeting invoice payment order shipped account update Grüße naïve 東京 café'.split(' ');
-
-function words(prng: Prng, count: number, separators: readonly string[]): string {
-  return Array.from({ length: count }, () => prng.pick(WORDS)).join(prng.pick(separators));
-}
-
-function generateMessage(prng: Prng, index: number): string {
-  const header: string[] = [];
-  if (prng.chance(0.3)) header.push(`Received: from mta${index}.signer.example (mta${index}.signer.example [192.0.2.${index % 250}])\r\n\tby mx.receiver.example; Mon, 02 Nov 2026 10:00:00 +0000`);
-  header.push(`${prng.pick(['From', 'From', 'FROM', 'from'])}: ${prng.chance(0.5) ? `"${words(prng, 2, [' '])}" ` : ''}<user${index}@signer.example>`);
-  header.push(`To: ${Array.from({ length: prng.int(1, 6) }, (_, i) => `r${i}@receiver.example`).join(prng.pick([', ', ',\r\n ', ',\r\n\t  ']))}`);
-  if (prng.chance(0.3)) header.push(`Cc: copy${index}@receiver.example`);
-  header.push(`Subject:${prng.pick([' ', '  ', '\t', ' '])}${words(prng, prng.int(1, 14), [' ', ' ', '  ', '\r\n '])}${prng.pick(['', '', ' ', '\t '])}`);
-  header.push(`Date: Mon, 02 Nov 2026 09:${String(index % 60).padStart(2, '0')}:00 +0000`);
-  header.push(`Message-ID: <${index}.${prng.int(0, 1e6)}@signer.example>`);
-  header.push('MIME-Version: 1.0', `Content-Type: text/plain; charset=${prng.pick(['utf-8', 'us-ascii'])}`);
-  if (prng.chance(0.3)) header.push(`X-Mailer: generator ${prng.int(1, 9)}.${prng.int(0, 9)}`);
-
-  const lines: string[] = [];
-  const lineCount = prng.chance(0.1) ? 0 : prng.int(1, 30);
-  for (let i = 0; i < lineCount; i++) {
-    if (prng.chance(0.15)) lines.push(prng.pick(['', ' ', '\t', '  \t ']));
-    else lines.push(`${prng.chance(0.1) ? prng.pick([' ', '\t']) : ''}${words(prng, prng.int(1, 12), [' ', ' ', ' ', '  ', '\t', ' \t'])}${prng.pick(['', '', '', ' ', '\t', '   '])}`);
-  }
-  let body = lines.map((line) => `${line}\r\n`).join('');
-  body += '\r\n'.repeat(prng.chance(0.3) ? prng.int(1, 4) : 0);
-  // Now and then a body whose last line has no CRLF (possible with BDAT, RFC 3030).
-  if (prng.chance(0.1)) body += `${words(prng, prng.int(1, 4), [' ', '\t'])}${prng.pick(['', ' ', ' \t'])}`;
-  return `${header.join('\r\n')}\r\n\r\n${body}`;
-}
-
 // ---- signing by either side -----------------------------------------------------------------
 
 type Signer = 'authgate' | 'mailauth';
@@ -174,30 +142,6 @@ function canonicalBodyLength(message: Buffer, canonicalization: DkimCanonicaliza
 function nameOf(index: number, spec: SignSpec): string {
   return `#${index} ${spec.signer} ${spec.algorithm} ${spec.canonicalization}${{ none: '', all: ' l=', zero: ' l=0' }[spec.bodyLength]}`;
 }
-
-// ---- mutations ---------------------------------------------------------------------------
-
-function splitAtBody(message: Buffer): [Buffer, Buffer] {
-  const at = message.indexOf('\r\n\r\n') + 4;
-  return [message.subarray(0, at), message.subarray(at)];
-}
-
-const MUTATIONS: Record<string, (message: Buffer) => Buffer> = {
-  intact: (m) => m,
-  'body changed': (m) => {
-    const [head, body] = splitAtBody(m);
-    return Buffer.concat([head, Buffer.from('Tampered. '), body]);
-  },
-  'header changed': (m) => Buffer.from(m.toString('latin1').replace(/^Subject:/m, 'Subject: [EXTERNAL]'), 'latin1'),
-  'header white space': (m) => Buffer.from(m.toString('latin1').replace(/^(Subject:[^\r]*?) /m, '$1\r\n\t '), 'latin1'),
-  'body white space': (m) => {
-    const [head, body] = splitAtBody(m);
-    return Buffer.concat([head, Buffer.from(body.toString('latin1').replace(/ /, ' \t ').replace(/\r\n/, '  \r\n'), 'latin1')]);
-  },
-  'text appended': (m) => Buffer.concat([m, Buffer.from('-- \r\nSent through a list: https://list.example/unsubscribe\r\n')]),
-  'From added on top': (m) => Buffer.concat([Buffer.from('From: Mallory <mallory@evil.example>\r\n'), m]),
-  'unsigned field added': (m) => Buffer.concat([Buffer.from('X-Scanned: clean\r\n'), m]),
-};
 
 // ---- the corpus ------------------------------------------------------------------------------
 
