@@ -93,17 +93,17 @@ export async function matchMx(frame: Frame, mechanism: HostMechanism<'mx'>): Pro
   const hosts = answer.records.map((mx) => canonicalName(mx.exchange)).filter((host) => host !== '');
   const rrtype = addressType(frame.client);
   const bits = prefixFor(mechanism, frame.client);
-  // Asked together, judged in answer order, so the result is the one a sequential walk gives.
-  const lookups = hosts.map((host) => frame.session.query(rrtype, host, frame.depth));
-  for (let i = 0; i < lookups.length; i++) {
-    const hostAnswer = await (lookups[i] as Promise<Answer<'A' | 'AAAA'>>);
-    if (hostAnswer.ok) {
-      if (anyAddressMatches(hostAnswer.records, frame.client, bits)) return true;
-    } else if (hostAnswer.code === 'TEMPFAIL' || hostAnswer.code === 'error') {
-      throw dnsAbort(rrtype, hosts[i] as string, hostAnswer.code);
-    }
+  // §5.4: "Then it performs an address lookup on each MX name returned. The <ip> is compared to
+  // each returned IP address", and §5: a lookup that fails stops the mechanism with temperror. So
+  // every host is looked up before comparing, and the result never depends on the order of the
+  // MX RRset, which RFC 2181 §5 makes insignificant (a resolver may rotate it).
+  const answers: Answer<'A' | 'AAAA'>[] = await Promise.all(hosts.map((host) => frame.session.query(rrtype, host, frame.depth)));
+  let matched = false;
+  for (const [i, hostAnswer] of answers.entries()) {
+    if (hostAnswer.ok) matched ||= anyAddressMatches(hostAnswer.records, frame.client, bits);
+    else if (hostAnswer.code === 'TEMPFAIL' || hostAnswer.code === 'error') throw dnsAbort(rrtype, hosts[i] as string, hostAnswer.code);
   }
-  return false;
+  return matched;
 }
 
 /** §5.7 "exists": the target has an A record, whatever the client's family. */

@@ -49,6 +49,7 @@ describe('results for the MAIL FROM identity', () => {
     ['u@nullmx.example', '192.0.2.1', 'fail', '-all', 'a null MX names no host (RFC 7505)'],
     ['u@manymx.example', '192.0.2.40', 'permerror', 'mx', 'more than 10 MX names, even with a match among them (§4.6.4)'],
     ['u@mxerror.example', '192.0.2.41', 'temperror', 'mx', 'an MX host lookup error before the match (§5)'],
+    ['u@mxerror-last.example', '192.0.2.41', 'temperror', 'mx', 'an MX host lookup error after the match: every host is looked up first (§5.4)'],
     ['u@voids.example', '192.0.2.50', 'permerror', 'exists:nx3.voids.example', 'the third void lookup (§4.6.4)'],
     ['u@chain.example', '192.0.2.60', 'pass', 'include:c1.chain.example', 'includes three deep'],
     ['u@repeat.example', '192.0.2.61', 'pass', 'ip4:192.0.2.61', 'the same lookup five times'],
