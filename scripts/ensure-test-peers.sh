@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # The test suite talks to real peers from Debian: Knot (authoritative DNS on loopback), Postfix
 # (the downstream mail server of the SMTP filter), swaks (a real SMTP client) and independent
-# implementations in Python. Install the ones that are missing; the tests themselves start and
+# implementations in Python and Perl. Install the ones that are missing; the tests themselves start and
 # stop the servers on free loopback ports.
 set -euo pipefail
 
 # Debian packages the tests use: Knot, Postfix, swaks; python3-authres and python3-spf read
 # and write the header fields in the authres interop test; python3-dkim (with dnspython) checks
 # DKIM after the filter relays a message; bsdutils has script(1) for the CLI's
-# terminal tests.
-peers=(knot postfix swaks python3-authres python3-spf python3-dkim python3-dnspython bsdutils)
+# terminal tests; libmail-dmarc-perl (Mail::DMARC) is the second RFC 7489 opinion in the DMARC
+# differential, and publicsuffix the Public Suffix List it reads there.
+peers=(knot postfix swaks python3-authres python3-spf python3-dkim python3-dnspython bsdutils libmail-dmarc-perl publicsuffix)
 missing=()
 for package in "${peers[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'ok installed' || missing+=("$package")
