@@ -2,8 +2,9 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { ZoneResolver } from '@authgate/dns';
 import { verifySpf } from '../src/index.js';
 import type { SpfResult } from '../src/index.js';
+import { judge } from './helpers/differential.js';
+import type { Comparison } from './helpers/differential.js';
 import { KNOWN_DIFFERENCES } from './helpers/pyspf-differences.js';
-import type { Comparison } from './helpers/pyspf-differences.js';
 import { pyspfVerdicts } from './helpers/pyspf.js';
 import { generateCorpus } from './helpers/spf-case-generator.js';
 
@@ -18,13 +19,9 @@ import { generateCorpus } from './helpers/spf-case-generator.js';
 const SEED = 18;
 const CASES = 400;
 
-interface Judged extends Comparison {
-  name: string;
-}
-
-const judged: Judged[] = [];
-const unexplained: string[] = [];
-const explained = new Map<string, number>();
+const judged: Comparison[] = [];
+let unexplained: string[] = [];
+let explained = new Map<string, number>();
 
 beforeAll(async () => {
   const corpus = generateCorpus(SEED, CASES);
@@ -36,22 +33,8 @@ beforeAll(async () => {
     judged.push({ name: `${name} mailfrom`, ip: c.ip, ours, theirs: theirs[index]!.mailfrom, resolver });
     judged.push({ name: `${name} helo`, ip: c.ip, ours: ours.helo!, theirs: theirs[index]!.helo, resolver });
   }
-  for (const comparison of judged) {
-    const { ours, theirs } = comparison;
-    if (ours.result === theirs.result) continue;
-    const kind = await firstApplying(comparison);
-    if (kind === undefined) {
-      unexplained.push(`${comparison.name}: ours ${ours.result} (${ours.problem?.message ?? ours.mechanism}), pyspf ${theirs.result} (${theirs.detail})`);
-    } else {
-      explained.set(kind, (explained.get(kind) ?? 0) + 1);
-    }
-  }
+  ({ unexplained, explained } = await judge('pyspf', judged, KNOWN_DIFFERENCES));
 });
-
-async function firstApplying(comparison: Comparison): Promise<string | undefined> {
-  for (const difference of KNOWN_DIFFERENCES) if (await difference.applies(comparison)) return difference.name;
-  return undefined;
-}
 
 describe(`verifySpf against pyspf on ${CASES} generated cases (seed ${SEED})`, () => {
   test('compares both identities of every case', () => {

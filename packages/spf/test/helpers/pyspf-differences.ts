@@ -1,50 +1,13 @@
 import { isDnsError } from '@authgate/dns';
 import type { ZoneResolver } from '@authgate/dns';
-import type { SpfOutcome, SpfTraceEntry } from '../../src/index.js';
-import type { PyspfResult } from './pyspf.js';
-
-/** One identity of one case, as both implementations judged it. */
-export interface Comparison {
-  ip: string;
-  ours: SpfOutcome;
-  theirs: PyspfResult;
-  resolver: ZoneResolver;
-}
-
-/**
- * A kind of case on which pyspf and this package disagree for a reason the RFC text settles (or
- * leaves open). `applies` tests the precise feature of the case that causes it.
- */
-export interface KnownDifference {
-  name: string;
-  why: string;
-  applies(comparison: Comparison): Promise<boolean> | boolean;
-}
-
-type RecordEntry = Extract<SpfTraceEntry, { type: 'record' }>;
-
-/** The records our evaluation selected and parsed, with their <domain>. */
-function recordsReached(outcome: SpfOutcome): RecordEntry[] {
-  return (outcome.trace ?? []).filter((entry): entry is RecordEntry => entry.type === 'record');
-}
-
-function termsOf(record: string): string[] {
-  return record.split(' ').slice(1).filter((term) => term !== '');
-}
-
-/** Resolves to the records: [] for NXDOMAIN, NODATA and an unusable name, undefined for a timeout. */
-async function answer<T>(query: () => Promise<T[]>): Promise<T[] | undefined> {
-  try {
-    return await query();
-  } catch (error) {
-    if (isDnsError(error)) return error.code === 'TEMPFAIL' ? undefined : [];
-    throw error;
-  }
-}
+import type { SpfOutcome } from '../../src/index.js';
+import { addresses, answer, clientFamily, recordsFetched, recordsReached, termsOf } from './case-features.js';
+import type { RecordEntry } from './case-features.js';
+import type { Comparison, KnownDifference } from './differential.js';
 
 /** A lookup pyspf counts as void: an answer without records (a timeout is a temperror instead). */
 async function isVoid(resolver: ZoneResolver, host: string, family: 4 | 6): Promise<boolean> {
-  return (await answer(() => (family === 4 ? resolver.a(host) : resolver.aaaa(host))))?.length === 0;
+  return (await addresses(resolver, host, family))?.length === 0;
 }
 
 /**
@@ -55,7 +18,7 @@ async function isVoid(resolver: ZoneResolver, host: string, family: 4 | 6): Prom
  */
 async function hostVoids(comparison: Comparison): Promise<number> {
   const { ip, ours, resolver } = comparison;
-  const family = ip.includes(':') && !ip.toLowerCase().startsWith('::ffff:') ? 6 : 4;
+  const family = clientFamily(ip);
   let count = 0;
   for (const entry of ours.trace ?? []) {
     if (entry.type !== 'term') continue;
@@ -118,12 +81,6 @@ function redirectsNotFollowed(outcome: SpfOutcome): number {
   }).length;
 }
 
-/** The v=spf1 records our evaluation fetched, whether or not they parsed. */
-function recordsFetched(outcome: SpfOutcome): string[] {
-  return (outcome.trace ?? []).flatMap((entry) => (entry.type === 'query' && entry.rrtype === 'TXT' ? (entry.records ?? []) : []))
-    .filter((text) => /^v=spf1( |$)/i.test(text));
-}
-
 /** redirect= or exp= written with an upper-case letter. */
 function modifierNotLowerCase(record: string): boolean {
   return termsOf(record).some((term) => /^(redirect|exp)=/i.test(term) && !/^(redirect|exp)=/.test(term));
@@ -180,7 +137,7 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
       '§4.6.1: "As per the definition of the ABNF notation in [RFC5234], mechanism and modifier names are ' +
       'case-insensitive", so Redirect= is redirect= (and a second one a duplicate, §6); pyspf compares modifier names ' +
       'case-sensitively and ignores Redirect= as an unknown modifier',
-    applies: ({ ours, theirs }) => ours.result !== theirs.result && recordsFetched(ours).some(modifierNotLowerCase),
+    applies: ({ ours, theirs }) => ours.result !== theirs.result && recordsFetched(ours).some(({ record }) => modifierNotLowerCase(record)),
   },
   {
     name: 'zero digit transformer',

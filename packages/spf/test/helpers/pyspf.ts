@@ -1,18 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { ZoneData } from '@authgate/dns';
-import type { SpfResult } from '../../src/index.js';
-
-/** pyspf's result for one identity, with its message (the reason for an error). */
-export interface PyspfResult {
-  result: SpfResult;
-  detail: string;
-}
+import type { PeerResult } from './differential.js';
 
 /** pyspf's results for one case: the MAIL FROM identity and the HELO identity. */
 export interface PyspfVerdict {
-  mailfrom: PyspfResult;
-  helo: PyspfResult;
+  mailfrom: PeerResult;
+  helo: PeerResult;
 }
 
 /**
