@@ -9,8 +9,9 @@ set -euo pipefail
 # and write the header fields in the authres interop test; python3-dkim (with dnspython) checks
 # DKIM after the filter relays a message; bsdutils has script(1) for the CLI's
 # terminal tests; libmail-dmarc-perl (Mail::DMARC) is the second RFC 7489 opinion in the DMARC
-# differential, and publicsuffix the Public Suffix List it reads there.
-peers=(knot postfix swaks python3-authres python3-spf python3-dkim python3-dnspython bsdutils libmail-dmarc-perl publicsuffix)
+# differential, and publicsuffix the Public Suffix List it reads there; libmail-dkim-perl
+# (Mail::DKIM) verifies the generated corpus of the live DKIM differential.
+peers=(knot postfix swaks python3-authres python3-spf python3-dkim python3-dnspython bsdutils libmail-dmarc-perl publicsuffix libmail-dkim-perl)
 missing=()
 for package in "${peers[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'ok installed' || missing+=("$package")
