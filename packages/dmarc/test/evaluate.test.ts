@@ -2,19 +2,9 @@ import type { ZoneResolver } from '@authgate/dns';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { evaluateDmarc, MAX_AUTHOR_DOMAINS, type DmarcEvaluation, type DmarcMode } from '../src/index.js';
-import { fixtureZone, loadYaml, RecordingResolver } from './fixtures.js';
+import { evaluateCases, fixtureZone, RecordingResolver, type EvaluateCase } from './fixtures.js';
 
-interface EvaluateCase {
-  name: string;
-  from: string | string[];
-  spf?: { result: string; domain: string };
-  dkim?: Array<{ result: string; domain?: string }>;
-  random?: number;
-  expect: Record<string, unknown>;
-  legacy?: Record<string, unknown>;
-}
-
-const cases = loadYaml<EvaluateCase[]>('evaluate-cases.yaml');
+const cases = evaluateCases();
 const runs = cases.flatMap((c) => [
   { ...c, mode: 'rfc9989' as DmarcMode, expected: c.expect },
   { ...c, mode: 'rfc7489' as DmarcMode, expected: { ...c.expect, ...c.legacy } },

@@ -15,6 +15,25 @@ export function loadYaml<T>(name: string): T {
   return parseYaml(readFileSync(new URL(name, FIXTURES), 'utf8')) as T;
 }
 
+/**
+ * One case of evaluate-cases.yaml: the inputs of `evaluateDmarc`, the fields expected in RFC 9989
+ * mode, and those that differ in RFC 7489 mode (`legacy`).
+ */
+export interface EvaluateCase {
+  name: string;
+  from: string | string[];
+  spf?: { result: string; domain: string };
+  dkim?: Array<{ result: string; domain?: string }>;
+  random?: number;
+  expect: Record<string, unknown>;
+  legacy?: Record<string, unknown>;
+}
+
+/** The cases of evaluate-cases.yaml, which the table test and the mailauth differential share. */
+export function evaluateCases(): EvaluateCase[] {
+  return loadYaml<EvaluateCase[]>('evaluate-cases.yaml');
+}
+
 /** The DMARC fixture zone. */
 export function fixtureZone(): Promise<ZoneResolver> {
   return ZoneResolver.fromFile(fixturePath('zone.yaml'));

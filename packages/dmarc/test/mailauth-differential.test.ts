@@ -2,18 +2,10 @@ import type { ZoneResolver } from '@authgate/dns';
 import { parseAddressList } from '@authgate/message';
 import { beforeAll, describe, expect, test } from 'vitest';
 import { evaluateDmarc } from '../src/index.js';
-import { fixtureZone, loadYaml } from './fixtures.js';
+import { evaluateCases, fixtureZone, loadYaml, type EvaluateCase } from './fixtures.js';
 import { mailauthDmarc, mailauthResolver, mailauthVersion } from './mailauth.js';
 
-interface EvaluateCase {
-  name: string;
-  from: string | string[];
-  spf?: { result: string; domain: string };
-  dkim?: Array<{ result: string; domain?: string }>;
-  random?: number;
-}
-
-const cases = loadYaml<EvaluateCase[]>('evaluate-cases.yaml');
+const cases = evaluateCases();
 const differences = loadYaml<Record<string, { mailauth: string; reason: string }>>('mailauth-differences.yaml');
 
 let zone: ZoneResolver;
