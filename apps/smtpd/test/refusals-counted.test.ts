@@ -89,6 +89,33 @@ describe('messages that end without verdicts are counted too', () => {
     expect(await samples(filter, 'authgate_smtpd_messages_total')).toMatch(/\{spf="pass",dkim="skipped",dmarc="skipped",action="failed"\} 1$/m);
   });
 
+  test('an unexpected error while handling DATA: 451 4.3.0, logged as internal-error, counted as failed', async () => {
+    // The filter's clock is the first thing DATA handling asks; making it throw stands for any bug there.
+    let broken = false;
+    const sink = await startSink();
+    sinks.push(sink);
+    const filter = await startFilter(sink.port, {}, {
+      now: () => {
+        if (broken) throw new Error('clock failure');
+        return Date.now();
+      },
+    });
+    filters.push(filter);
+    const client = await TestClient.connect(filter.port);
+    await client.send('EHLO client.example');
+    await client.send('MAIL FROM:<alice@sender.example>');
+    expect((await client.send('RCPT TO:<bob@authgate.test>')).code).toBe(250);
+    broken = true;
+    // Larger than the stream's buffers: nothing may stop reading it, or the final dot is never seen.
+    const reply = await client.data(messageFrom('alice@sender.example', { size: 300_000 }));
+    broken = false;
+    await client.quit();
+    expect(reply).toMatchObject({ code: 451, text: expect.stringMatching(/^4\.3\.0 /) });
+    expect(sink.delivered).toHaveLength(0);
+    expect(filter.logs.some((line) => line['event'] === 'internal-error')).toBe(true);
+    expect(await samples(filter, 'authgate_smtpd_messages_total')).toMatch(/\{spf="pass",dkim="skipped",dmarc="skipped",action="failed"\} 1$/m);
+  });
+
   test('a client that leaves during DATA: action abandoned in the log and the metrics', async () => {
     const { sink, filter } = await setup({});
     const client = await TestClient.connect(filter.port);

@@ -97,7 +97,11 @@ export class SessionHandlers {
     receiveMessage(this.#runtime, stream, session, transaction).then(
       // The enhanced code goes with the text, so the client gets the reply that is logged (FilterConnection.send).
       (reply) => callback(reply.code < 400 ? null : new SmtpReplyError(reply), reply.code < 400 ? `${reply.enhanced} ${reply.text}` : undefined),
-      (error) => this.#internal(error, session, callback),
+      (error) => {
+        // A bug, not a verdict: the client gets 451 and retries; counted with the other failures.
+        this.#runtime.metrics.messages.inc({ spf: transaction.spf.result, dkim: 'skipped', dmarc: 'skipped', action: 'failed' });
+        this.#internal(error, session, callback);
+      },
     );
   }
 
