@@ -83,6 +83,15 @@ export class FilterMetrics {
     if (options.defaultMetrics === true) collectDefaultMetrics({ register: this.registry, prefix: 'authgate_smtpd_' });
   }
 
+  /**
+   * A message counted without DKIM and DMARC verdicts (`skipped`): refused for its size before they
+   * were reached (`reject`), failed on our side and answered 451 (`failed`, the one to alert on),
+   * or left by its client during DATA (`abandoned`).
+   */
+  messageWithoutVerdicts(spf: string, action: 'reject' | 'failed' | 'abandoned'): void {
+    this.messages.inc({ spf, dkim: 'skipped', dmarc: 'skipped', action });
+  }
+
   /** A resolver that counts and times every query it passes to `inner`. */
   instrument(inner: Resolver): Resolver {
     const timed = <T>(type: string, query: () => Promise<T>): Promise<T> => {

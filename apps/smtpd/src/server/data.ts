@@ -58,14 +58,14 @@ class MessageHandling {
     this.#runtime.metrics.messageBytes.observe(received.size);
     if (received.oversized || stream.sizeExceeded) {
       // DKIM and DMARC saw only the first part of the message: not evaluated, so not counted as any result.
-      this.#runtime.metrics.messages.inc({ spf: this.#transaction.spf.result, dkim: 'skipped', dmarc: 'skipped', action: 'reject' });
+      this.#runtime.metrics.messageWithoutVerdicts(this.#transaction.spf.result, 'reject');
       return this.#refuse(replies.tooLarge(config.limits.maxMessageSize), { action: 'rejected', rule: 'message-too-large', problem: problem('message-too-large', `${received.size} bytes`) });
     }
     const authenticated = await authentication.report;
     this.#timings['authMs'] = this.#runtime.now() - this.#started - this.#timings['dataMs'];
     if (!authenticated.ok) {
       const detail = authenticated.error instanceof Error ? authenticated.error.message : String(authenticated.error);
-      this.#countUnevaluated('failed');
+      this.#runtime.metrics.messageWithoutVerdicts(this.#transaction.spf.result, 'failed');
       return this.#refuse(replies.localError(), { action: 'failed', problem: problem('internal', `authenticate: ${detail}`) });
     }
     return this.#decide(authenticated.report);
@@ -114,17 +114,8 @@ class MessageHandling {
     const aborted = received.status === 'client-aborted';
     // A client that idled past the DATA timeout got smtp-server's 421: log that, not a reply never sent.
     const reply = aborted && timedOut(this.#session) ? replies.idleTimeout() : replies.localError();
-    this.#countUnevaluated(aborted ? 'abandoned' : 'failed');
+    this.#runtime.metrics.messageWithoutVerdicts(this.#transaction.spf.result, aborted ? 'abandoned' : 'failed');
     return this.#refuse(reply, { action: aborted ? 'abandoned' : 'failed', problem: problem(received.status, received.error.message) });
-  }
-
-  /**
-   * A message that ended without verdicts: `failed` on our side (spool, authentication: the client
-   * got 451 and will retry, which is what an alert on this counter is for) or `abandoned` by a
-   * client that left or stalled in DATA.
-   */
-  #countUnevaluated(action: 'failed' | 'abandoned'): void {
-    this.#runtime.metrics.messages.inc({ spf: this.#transaction.spf.result, dkim: 'skipped', dmarc: 'skipped', action });
   }
 
   /** Ends the downstream transaction without a message (RSET) and answers `reply`. */

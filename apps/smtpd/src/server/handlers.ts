@@ -99,7 +99,7 @@ export class SessionHandlers {
       (reply) => callback(reply.code < 400 ? null : new SmtpReplyError(reply), reply.code < 400 ? `${reply.enhanced} ${reply.text}` : undefined),
       (error) => {
         // A bug, not a verdict: the client gets 451 and retries; counted with the other failures.
-        this.#runtime.metrics.messages.inc({ spf: transaction.spf.result, dkim: 'skipped', dmarc: 'skipped', action: 'failed' });
+        this.#runtime.metrics.messageWithoutVerdicts(transaction.spf.result, 'failed');
         this.#internal(error, session, callback);
       },
     );
