@@ -1,5 +1,6 @@
-import { DnsError, type Resolver } from 'authgate';
+import type { Resolver } from 'authgate';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { observedResolver, type DnsObservation } from './dns-observer.js';
 
 /**
  * The filter's Prometheus metrics, in a registry of its own (so that several filters in one
@@ -94,29 +95,13 @@ export class FilterMetrics {
 
   /** A resolver that counts and times every query it passes to `inner`. */
   instrument(inner: Resolver): Resolver {
-    const timed = <T>(type: string, query: () => Promise<T>): Promise<T> => {
-      const seconds = this.#dnsSeconds(type);
-      const started = performance.now();
-      return query().then(
-        (answer) => {
-          seconds.observe((performance.now() - started) / 1000);
-          this.#dnsCount(type, 'ok').inc();
-          return answer;
-        },
-        (error: unknown) => {
-          seconds.observe((performance.now() - started) / 1000);
-          this.#dnsCount(type, error instanceof DnsError ? error.code.toLowerCase() : 'error').inc();
-          throw error;
-        },
-      );
-    };
-    return {
-      txt: (name) => timed('TXT', () => inner.txt(name)),
-      a: (name) => timed('A', () => inner.a(name)),
-      aaaa: (name) => timed('AAAA', () => inner.aaaa(name)),
-      mx: (name) => timed('MX', () => inner.mx(name)),
-      ptr: (ip) => timed('PTR', () => inner.ptr(ip)),
-    };
+    return observedResolver(inner, (observation) => this.observeDns(observation));
+  }
+
+  /** Counts and times one DNS question, asked on the event loop or by a verification thread. */
+  observeDns({ type, outcome, seconds }: DnsObservation): void {
+    this.#dnsSeconds(type).observe(seconds);
+    this.#dnsCount(type, outcome).inc();
   }
 
   #dnsSeconds(type: string): Histogram.Internal<string> {
