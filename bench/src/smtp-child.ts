@@ -1,4 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { ZoneResolver, type ZoneData } from 'authgate';
 import { createFilterServer, validateConfig } from '@authgate/smtpd';
 import { startBareRelay } from './smtp-relay.js';
@@ -69,11 +72,16 @@ async function startRole(role: Role, start: StartRequest): Promise<RunningServer
 }
 
 /**
- * The filter as `authgate-smtpd` runs it, with its defaults (monitor policy, info logs on stdout,
- * which the parent points at /dev/null, metrics endpoint) and DNS from the in-memory zone. Only
- * the limits a benchmark must pass are raised: 1,000 idle connections and a 50 MB message.
+ * The filter as `authgate-smtpd` runs it, with its defaults (monitor policy, one verification
+ * thread, info logs on stdout, which the parent points at /dev/null, metrics endpoint) and DNS
+ * from the benchmark's zone, written to a file: `dns.zoneFile` is how the verification thread
+ * gets it, and the event loop reads the same file. Only the limits a benchmark must pass are
+ * raised: 1,000 idle connections and a 50 MB message.
  */
 async function startFilter(downstreamPort: number, zone: ZoneData): Promise<RunningServer> {
+  const directory = await mkdtemp(path.join(os.tmpdir(), 'authgate-bench-'));
+  const zoneFile = path.join(directory, 'zone.json');
+  await writeFile(zoneFile, JSON.stringify(zone));
   const result = validateConfig({
     hostname: 'mx.bench.example',
     authservId: 'mx.bench.example',
@@ -82,11 +90,16 @@ async function startFilter(downstreamPort: number, zone: ZoneData): Promise<Runn
     relay: { address: `127.0.0.1:${downstreamPort}` },
     metrics: { listen: '127.0.0.1:0' },
     limits: { maxConnections: 2_000, maxMessageSize: MAX_MESSAGE_SIZE },
+    dns: { zoneFile },
   });
   if (!result.ok) throw new Error(`bench: filter configuration: ${JSON.stringify(result.problems)}`);
-  const server = createFilterServer({ config: result.config, resolver: new ZoneResolver(zone) });
+  const server = createFilterServer({ config: result.config, resolver: await ZoneResolver.fromFile(zoneFile) });
   await server.listen();
-  return { port: server.smtpAddresses[0]!.port, close: () => server.close() };
+  const close = async () => {
+    await server.close();
+    await rm(directory, { recursive: true, force: true });
+  };
+  return { port: server.smtpAddresses[0]!.port, close };
 }
 
 async function answer(request: Request, server: RunningServer, sampler: RssSampler): Promise<object> {

@@ -85,6 +85,18 @@ export class Spool {
     return Buffer.concat(parts, total);
   }
 
+  /**
+   * The message in one new buffer that owns its whole ArrayBuffer (never a slice of Node's shared
+   * pool), so that it can be transferred to another thread. Only for a message held in memory.
+   */
+  contents(): Buffer {
+    if (this.#file !== undefined) throw new Error('smtpd: spool contents asked of a message on disk');
+    const whole = Buffer.allocUnsafeSlow(this.#memoryBytes);
+    let at = 0;
+    for (const chunk of this.#memory) at += chunk.copy(whole, at);
+    return whole;
+  }
+
   /** The stored bytes from `offset` on, in chunks. */
   async *stream(offset = 0): AsyncGenerator<Buffer> {
     let position = 0;

@@ -27,7 +27,8 @@ beforeAll(async () => {
   dns = await startAuthoritativeDns({ zoneFiles: [fixturePath('smtpd/zone.yaml')] });
   postfix = await startPostfix();
   resolver = await createResolver({ servers: [dns.address] });
-  filter = await startFilter(postfix.port, { policy: 'enforce', relay: { xclient: true, commandTimeout: '30s', dataTimeout: '30s' } }, { resolver });
+  // The verification thread asks the same Knot server as the event loop (dns.servers replaces the helper's zone file).
+  filter = await startFilter(postfix.port, { policy: 'enforce', relay: { xclient: true, commandTimeout: '30s', dataTimeout: '30s' }, dns: { servers: [dns.address], zoneFile: null } }, { resolver });
 });
 
 afterAll(async () => {

@@ -161,6 +161,8 @@ describe('SIGHUP: reload', () => {
     ['DNS servers (the resolver is built once, by the caller)', { dns: { servers: ['192.0.2.53'] } }, ['dns']],
     ['the DNS timeout', { dns: { timeout: '1s' } }, ['dns']],
     ['a listen address', { listen: '127.0.0.1:1' }, ['listen']],
+    ['the number of verification threads (started once)', { auth: { threads: 2 } }, ['auth.threads']],
+    ['the DMARC mode (given with each message)', { auth: { dmarcMode: 'rfc7489' } }, []],
   ] as const)('a reload changing %s reports it and warns in the log', async ([, overrides, expected]) => {
     const { filter } = await setup();
     const result = configWith(filter, {});

@@ -117,6 +117,8 @@ export interface DnsConfig {
 }
 
 export interface AuthConfig {
+  /** Threads that verify messages off the event loop; 0 verifies on it. */
+  threads: number;
   dmarcMode: 'rfc9989' | 'rfc7489';
   minRsaBits: number;
   clockSkewSeconds: number;
@@ -214,7 +216,7 @@ export function defaultConfig(): Omit<FilterConfig, 'domains'> {
     },
     spool: { memoryLimit: 1_048_576, directory: os.tmpdir() },
     dns: { servers: [], timeout: 5_000 },
-    auth: { dmarcMode: 'rfc9989', minRsaBits: 1024, clockSkewSeconds: 300, spfDeadline: 20_000 },
+    auth: { threads: 1, dmarcMode: 'rfc9989', minRsaBits: 1024, clockSkewSeconds: 300, spfDeadline: 20_000 },
     policy: {
       dmarcReject: 'accept',
       dmarcQuarantine: 'accept',

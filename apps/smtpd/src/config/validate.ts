@@ -170,8 +170,9 @@ function readDns(reader: ConfigReader, value: unknown, fallback: DnsConfig): Dns
 }
 
 function readAuth(reader: ConfigReader, value: unknown, fallback: AuthConfig): AuthConfig {
-  const section = reader.section(value, 'auth', ['dmarcMode', 'minRsaBits', 'clockSkewSeconds', 'spfDeadline']);
+  const section = reader.section(value, 'auth', ['threads', 'dmarcMode', 'minRsaBits', 'clockSkewSeconds', 'spfDeadline']);
   return {
+    threads: reader.number(section, 'threads', 'auth', { min: 0, max: 64 }, fallback.threads),
     dmarcMode: reader.oneOf(section, 'dmarcMode', 'auth', ['rfc9989', 'rfc7489'], fallback.dmarcMode),
     // RFC 8301 §3.2: verifiers must not consider signatures with keys under 1024 bits valid.
     minRsaBits: reader.number(section, 'minRsaBits', 'auth', { min: 1024, max: 16_384 }, fallback.minRsaBits),

@@ -6,7 +6,8 @@ import { Spool } from '../spool.js';
 import { composeMessage } from '../stamp/compose.js';
 import { forgedFields } from '../stamp/forged.js';
 import { inspectHeader, locatedHeader } from '../stamp/inspect.js';
-import { receive, startAuthentication, type Received } from './intake.js';
+import { verifyMessage } from '../verify/verify-message.js';
+import { receive, type Received } from './intake.js';
 import { actionOf, baseRecord, dkimLabel, dkimSummary, dmarcSummary, replyText, type TransactionRecord } from './record.js';
 import { rewriteFor } from './rewrite.js';
 import { timedOut } from './smtp-server.js';
@@ -15,9 +16,9 @@ import type { Runtime, Settings, Transaction } from './runtime.js';
 type Ending = Partial<TransactionRecord> & Pick<TransactionRecord, 'action'>;
 
 /**
- * DATA, end to end: the message streams into the spool and, at the same time, into
- * `authenticate()`; then the policy decides, and an accepted message goes downstream with our
- * fields prepended. Resolves to the client's reply, which is 250 only once the downstream said
+ * DATA, end to end: the message streams into the spool; once it is all there it is authenticated
+ * (on a verification thread, see `verifyMessage`), the policy decides, and an accepted message
+ * goes downstream with our fields prepended. Resolves to the client's reply, which is 250 only once the downstream said
  * 250 (RFC 5321 §6.1: once we accept, the message is ours; we accept only what was handed on).
  */
 export async function receiveMessage(runtime: Runtime, stream: SMTPServerDataStream, session: SMTPServerSession, transaction: Transaction): Promise<Reply> {
@@ -50,8 +51,7 @@ class MessageHandling {
 
   async run(stream: SMTPServerDataStream): Promise<Reply> {
     const { config } = this.settings;
-    const authentication = startAuthentication(this.#runtime, config, this.#session, this.#transaction);
-    const received = await receive(stream, this.spool, authentication, config.limits.maxMessageSize);
+    const received = await receive(stream, this.spool, config.limits.maxMessageSize);
     this.#timings['dataMs'] = this.#runtime.now() - this.#started;
     this.#record.size = received.size;
     if (received.status !== 'received') return this.#refuseAborted(received);
@@ -61,7 +61,7 @@ class MessageHandling {
       this.#runtime.metrics.messageWithoutVerdicts(this.#transaction.spf.result, 'reject');
       return this.#refuse(replies.tooLarge(config.limits.maxMessageSize), { action: 'rejected', rule: 'message-too-large', problem: problem('message-too-large', `${received.size} bytes`) });
     }
-    const authenticated = await authentication.report;
+    const authenticated = await verifyMessage(this.#runtime, config, this.#session, this.#transaction, this.spool);
     this.#timings['authMs'] = this.#runtime.now() - this.#started - this.#timings['dataMs'];
     if (!authenticated.ok) {
       const detail = authenticated.error instanceof Error ? authenticated.error.message : String(authenticated.error);

@@ -7,6 +7,7 @@ import { FilterMetrics } from '../metrics.js';
 import { NetworkList } from '../net/network-list.js';
 import { readProxyHeader } from '../proxy/accept.js';
 import { Relay } from '../relay/relay.js';
+import { VerificationThreads } from '../verify/threads.js';
 import { ConnectionLimits } from './connection-limits.js';
 import { SessionHandlers } from './handlers.js';
 import { compileSettings, type Runtime, type Settings } from './runtime.js';
@@ -16,7 +17,12 @@ import { FilterSmtpServer } from './smtp-server.js';
 export interface FilterServerOptions {
   /** A valid configuration (see `loadConfig` / `validateConfig`). */
   config: FilterConfig;
-  /** Where SPF, DKIM and DMARC ask DNS (and PTR names for the Received field come from). */
+  /**
+   * Where the event loop asks DNS: SPF at MAIL FROM, PTR names for the Received field, and
+   * DKIM/DMARC of messages verified on the loop. Verification threads (`auth.threads`) cannot
+   * share an object with it: each builds its own from `config.dns`, as `authgate-smtpd` builds
+   * this one, so a caller passing its own resolver should describe the same DNS in `config.dns`.
+   */
   resolver: Resolver;
   /** The clock, ms since the epoch. */
   now?: () => number;
@@ -24,7 +30,7 @@ export interface FilterServerOptions {
 }
 
 export interface FilterServer {
-  /** Binds every listener (and the metrics endpoint); resolves once all accept connections. */
+  /** Waits for the verification threads, then binds every listener (and the metrics endpoint); resolves once all accept connections. */
   listen(): Promise<void>;
   /** SIGTERM: stop accepting, let open transactions finish within `timeoutMs`, then close the rest. True when nothing had to be cut. */
   drain(timeoutMs?: number): Promise<boolean>;
@@ -47,11 +53,19 @@ export interface FilterServer {
 /** What a reload could not apply: the option groups that change only on restart. */
 export interface ReloadOutcome {
   restartNeeded: boolean;
-  restartNeededFor: Array<'listen' | 'metrics' | 'dns'>;
+  restartNeededFor: Array<'listen' | 'metrics' | 'dns' | 'auth.threads'>;
 }
 
-/** Options read only at start: listeners are bound, and the resolver is built by the caller of `createFilterServer`. */
-const RESTART_ONLY = ['listen', 'metrics', 'dns'] as const;
+/**
+ * Options read only at start: listeners are bound, the resolver is built by the caller of
+ * `createFilterServer`, and the verification threads are started with their resolvers.
+ */
+const RESTART_ONLY = {
+  listen: (config: FilterConfig) => config.listen,
+  metrics: (config: FilterConfig) => config.metrics,
+  dns: (config: FilterConfig) => config.dns,
+  'auth.threads': (config: FilterConfig) => config.auth.threads,
+} as const;
 
 /**
  * The inbound filter: verifies SPF/DKIM/DMARC with `authgate`, stamps Authentication-Results,
@@ -68,6 +82,7 @@ class Filter implements FilterServer {
   readonly #smtp: FilterSmtpServer;
   readonly #handlers: SessionHandlers;
   readonly #relay: Relay;
+  readonly #threads: VerificationThreads | undefined;
   readonly #listeners: net.Server[] = [];
   readonly #http: HttpEndpoint;
   #settings: Settings;
@@ -84,6 +99,7 @@ class Filter implements FilterServer {
     this.logger = options.logger ?? createLogger(options.config.log.level);
     this.#relay = new Relay(options.config.relay);
     const resolver = this.metrics.instrument(options.resolver);
+    this.#threads = startThreads(options.config, this.metrics, this.logger);
     const runtime: Runtime = {
       settings: () => this.#settings,
       relay: this.#relay,
@@ -92,6 +108,7 @@ class Filter implements FilterServer {
       logger: this.logger,
       now: options.now ?? Date.now,
       limits: new ConnectionLimits(),
+      threads: this.#threads,
     };
     this.#handlers = new SessionHandlers(runtime);
     this.#smtp = new FilterSmtpServer({
@@ -112,6 +129,8 @@ class Filter implements FilterServer {
   }
 
   async listen(): Promise<void> {
+    // Mail is taken only once it can be verified: a thread that cannot build its resolver stops the start.
+    await this.#threads?.ready();
     for (const listen of this.config.listen) {
       const server = net.createServer((socket) => this.#onSocket(socket, listen));
       this.#listeners.push(server);
@@ -134,7 +153,8 @@ class Filter implements FilterServer {
     const tls = tlsOptions(config);
     if (tls.cert !== undefined) this.#smtp.updateSecureContext(tls);
     this.logger.level = config.log.level;
-    const restartNeededFor = RESTART_ONLY.filter((key) => JSON.stringify(previous[key]) !== JSON.stringify(config[key]));
+    const restartNeededFor = (Object.keys(RESTART_ONLY) as Array<keyof typeof RESTART_ONLY>)
+      .filter((key) => JSON.stringify(RESTART_ONLY[key](previous)) !== JSON.stringify(RESTART_ONLY[key](config)));
     const restartNeeded = restartNeededFor.length > 0;
     if (restartNeeded) {
       this.logger.warn({ event: 'reloaded', restartNeeded, restartNeededFor }, `configuration reloaded; ${restartNeededFor.join(', ')} settings change only on restart`);
@@ -167,6 +187,7 @@ class Filter implements FilterServer {
     }
     await waitFor(() => this.#smtp.connections.size === 0, 2_000);
     this.#relay.close();
+    await this.#threads?.close();
     await this.#http.close();
     await Promise.race([this.#listenersClosed, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
     this.logger.info({ event: 'stopped', cut: this.#smtp.connections.size }, 'authgate-smtpd stopped');
@@ -211,6 +232,18 @@ class Filter implements FilterServer {
       });
     });
   }
+}
+
+/** `auth.threads` verification threads, each with a resolver built from `config.dns`; none for 0. */
+function startThreads(config: FilterConfig, metrics: FilterMetrics, logger: Logger): VerificationThreads | undefined {
+  if (config.auth.threads === 0) return undefined;
+  const { servers, timeout, zoneFile } = config.dns;
+  return new VerificationThreads({
+    count: config.auth.threads,
+    setup: { dns: { ...(servers.length > 0 && { servers }), timeoutMs: timeout, ...(zoneFile !== undefined && { zoneFile }) } },
+    onDns: (observation) => metrics.observeDns(observation),
+    onLost: (error, failedMessages) => logger.error({ event: 'verification-thread-lost', err: error, failedMessages }, 'verification thread ended; started again for the next message'),
+  });
 }
 
 /**

@@ -8,6 +8,7 @@ import type { Reply } from '../reply.js';
 import type { ClientName } from '../relay/confirm-name.js';
 import type { ClientBinding, Relay, RelayTransaction } from '../relay/relay.js';
 import type { Identity } from '../stamp/forged.js';
+import type { VerificationThreads } from '../verify/threads.js';
 import type { ConnectionLimits } from './connection-limits.js';
 
 /** What a configuration reload replaces, compiled once per configuration. */
@@ -36,6 +37,8 @@ export interface Runtime {
   readonly logger: Logger;
   readonly now: () => number;
   readonly limits: ConnectionLimits;
+  /** Where messages are verified off the event loop; undefined with `auth.threads: 0`. */
+  readonly threads: VerificationThreads | undefined;
 }
 
 /** One mail transaction, from MAIL FROM to the final reply. */

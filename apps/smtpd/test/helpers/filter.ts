@@ -38,6 +38,8 @@ export async function startFilter(relayPort: number, overrides: Record<string, u
       relay: { address: `127.0.0.1:${relayPort}`, connectTimeout: '2s', commandTimeout: '5s', dataTimeout: '5s' },
       metrics: { listen: '127.0.0.1:0' },
       log: { level: 'info' },
+      // The verification threads build their resolver from here: the same zone as testZone().
+      dns: { zoneFile: fixturePath('smtpd/zone.yaml') },
     },
     overrides,
   ]);

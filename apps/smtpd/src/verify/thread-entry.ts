@@ -1,0 +1,26 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { authenticate, createResolver } from 'authgate';
+import { observedResolver, type DnsObservation } from '../dns-observer.js';
+import type { ThreadMessage, ThreadSetup, VerifyRequest } from './protocol.js';
+
+/**
+ * A verification thread: runs `authenticate()` for each message the event loop sends, with a
+ * resolver (and cache) of its own, so that a message costs the loop two posts and no DNS.
+ */
+const setup = workerData as ThreadSetup;
+const port = parentPort!;
+const asked: DnsObservation[] = [];
+const resolver = observedResolver(await createResolver(setup.dns), (observation) => asked.push(observation));
+
+port.on('message', (request: VerifyRequest) => {
+  const { id, message, options } = request;
+  authenticate(message, { ...options, now: () => options.now, resolver }).then(
+    (report) => post({ type: 'report', id, dns: asked.splice(0), ok: true, report }),
+    (error: unknown) => post({ type: 'report', id, dns: asked.splice(0), ok: false, error: error instanceof Error ? error.message : String(error) }),
+  );
+});
+post({ type: 'ready' });
+
+function post(message: ThreadMessage): void {
+  port.postMessage(message);
+}
