@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { verifyDkim } from 'authgate';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { fixture } from './helpers/fixtures.js';
@@ -81,6 +82,34 @@ describe('receiving', () => {
     expect((await client.reply()).code).toBe(250);
     expect((await client.reply()).code).toBe(221);
     expect(sink.delivered.at(-1)!.to).toEqual(['bob@authgate.test', 'carol@authgate.test']);
+  });
+
+  test('the replies to a pipelined RCPT and DATA leave in one write, not one system call each', async () => {
+    // The chunks of every write the filter makes to its client's socket: net.Socket sends what
+    // was written in one turn through _writev, one chunk at a time through _write.
+    const writes: string[][] = [];
+    const { _write: write, _writev: writev } = net.Socket.prototype;
+    const ours = (socket: net.Socket) => socket.localPort === filter.port;
+    net.Socket.prototype._write = function (this: net.Socket, chunk, encoding, callback) {
+      if (ours(this)) writes.push([String(chunk)]);
+      write.call(this, chunk, encoding, callback);
+    };
+    net.Socket.prototype._writev = function (this: net.Socket, chunks, callback) {
+      if (ours(this)) writes.push(chunks.map(({ chunk }) => String(chunk)));
+      writev!.call(this, chunks, callback);
+    };
+    try {
+      const client = await TestClient.connect(filter.port);
+      await client.send('EHLO client.example');
+      client.write('MAIL FROM:<alice@sender.example>\r\nRCPT TO:<bob@authgate.test>\r\nDATA\r\n');
+      for (const code of [250, 250, 354]) expect((await client.reply()).code).toBe(code);
+      client.write(Buffer.concat([messageFrom('alice@sender.example'), Buffer.from('.\r\n')]));
+      expect((await client.reply()).code).toBe(250);
+      await client.quit();
+    } finally {
+      Object.assign(net.Socket.prototype, { _write: write, _writev: writev });
+    }
+    expect(writes).toContainEqual([expect.stringMatching(/^250 /), expect.stringMatching(/^354 /)]);
   });
 
   test('never an open relay: other domains are refused at RCPT, whatever the downstream would take', async () => {

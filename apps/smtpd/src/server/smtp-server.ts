@@ -101,6 +101,7 @@ export class FilterConnection extends SMTPConnection {
    * its enhanced code to the reply, in place of the one smtp-server would pick for its context.
    */
   override send(code: number, data?: string | string[] | null, context?: string | false): void {
+    if (code === 250 || code === 354) this.#batchReplies();
     if (context === 'TOO_MANY_RECIPIENTS' && this.#rcptCommand !== undefined) return this.#refuseRecipient(this.#rcptCommand);
     if (this.#inTimeout && code === 421) {
       // RFC 5321 §4.5.3.2: the client idled past the timeout; the session ends with this reply.
@@ -113,6 +114,20 @@ export class FilterConnection extends SMTPConnection {
       if (match !== null && match[1]![0] === String(code)[0]) return super.send(code, match[2], match[1]);
     }
     super.send(code, data, context);
+  }
+
+  /**
+   * Replies made in one turn of the event loop leave in one write: the RCPT and DATA a pipelining
+   * client sent together (RFC 2920) are answered in the same turn, and every write to a socket is
+   * a system call that also wakes the client. No reply waits past the turn. Only 250 and 354 are
+   * held: a 220 to STARTTLS must be on the wire before the TLS handshake takes the socket over,
+   * and a 421 closes it.
+   */
+  #batchReplies(): void {
+    const socket = this._socket;
+    if (socket === undefined || socket.destroyed || socket.writableCorked > 0) return;
+    socket.cork();
+    process.nextTick(() => socket.uncork());
   }
 
   /**
