@@ -1,9 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import { read } from 'node:fs';
 import { open, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { youngGarbage } from './young-garbage.js';
 
 const READ_CHUNK = 64 * 1024;
+
+/**
+ * A spooled message as another thread of this process can read it: the part held in memory in
+ * one buffer that owns its whole ArrayBuffer (so it can be transferred, not copied), and the rest
+ * by the spool file's descriptor, which every thread of the process shares.
+ */
+export interface SpooledMessage {
+  head: Buffer;
+  file?: { fd: number; length: number };
+}
 
 export interface SpoolOptions {
   /** Bytes kept in memory; everything after them goes to a temporary file. */
@@ -86,15 +98,14 @@ export class Spool {
   }
 
   /**
-   * The message in one new buffer that owns its whole ArrayBuffer (never a slice of Node's shared
-   * pool), so that it can be transferred to another thread. Only for a message held in memory.
+   * The message for another thread to read while this one leaves it alone (until the spool is
+   * disposed): the in-memory part copied once into a transferable buffer, the file by descriptor.
    */
-  contents(): Buffer {
-    if (this.#file !== undefined) throw new Error('smtpd: spool contents asked of a message on disk');
-    const whole = Buffer.allocUnsafeSlow(this.#memoryBytes);
+  handOff(): SpooledMessage {
+    const head = Buffer.allocUnsafeSlow(this.#memoryBytes);
     let at = 0;
-    for (const chunk of this.#memory) at += chunk.copy(whole, at);
-    return whole;
+    for (const chunk of this.#memory) at += chunk.copy(head, at);
+    return this.#file === undefined ? { head } : { head, file: { fd: this.#file.fd, length: this.#fileBytes } };
   }
 
   /** The stored bytes from `offset` on, in chunks. */
@@ -106,14 +117,7 @@ export class Spool {
       position = end;
     }
     if (this.#file === undefined) return;
-    for (let at = Math.max(0, offset - this.#memoryBytes); at < this.#fileBytes; ) {
-      const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK, this.#fileBytes - at));
-      const { bytesRead } = await this.#file.read(buffer, 0, buffer.length, at);
-      if (bytesRead === 0) throw new Error('smtpd: spool file shorter than written');
-      at += bytesRead;
-      youngGarbage.streamed(bytesRead);
-      yield buffer.subarray(0, bytesRead);
-    }
+    yield* fileChunks(this.#file.fd, Math.max(0, offset - this.#memoryBytes), this.#fileBytes);
   }
 
   /** Releases the memory and closes the file. Safe to call more than once. */
@@ -132,5 +136,22 @@ export class Spool {
     await unlink(name);
     this.#file = file;
     return file;
+  }
+}
+
+const readAt = promisify(read);
+
+/**
+ * The bytes of a spool file from `from` to `length`, in chunks, read by descriptor: by the spool
+ * itself and by a verification thread handed the message (`handOff`).
+ */
+export async function* fileChunks(fd: number, from: number, length: number): AsyncGenerator<Buffer> {
+  for (let at = from; at < length; ) {
+    const buffer = Buffer.allocUnsafe(Math.min(READ_CHUNK, length - at));
+    const { bytesRead } = await readAt(fd, buffer, 0, buffer.length, at);
+    if (bytesRead === 0) throw new Error('smtpd: spool file shorter than written');
+    at += bytesRead;
+    youngGarbage.streamed(bytesRead);
+    yield buffer.subarray(0, bytesRead);
   }
 }

@@ -4,7 +4,7 @@
 import { parentPort } from 'node:worker_threads';
 
 parentPort.on('message', ({ id, message }) => {
-  if (Buffer.from(message).includes('crash-thread')) process.exit(3);
-  parentPort.postMessage({ type: 'report', id, ok: true, report: { bytes: message.byteLength }, dns: [{ type: 'TXT', outcome: 'ok', seconds: 0.001 }] });
+  if (Buffer.from(message.head).includes('crash-thread')) process.exit(3);
+  parentPort.postMessage({ type: 'report', id, ok: true, report: { bytes: message.head.byteLength }, dns: [{ type: 'TXT', outcome: 'ok', seconds: 0.001 }] });
 });
 parentPort.postMessage({ type: 'ready' });

@@ -1,5 +1,6 @@
 import type { AuthenticateOptions, AuthenticationReport, ResolverOptions } from 'authgate';
 import type { DnsObservation } from '../dns-observer.js';
+import type { SpooledMessage } from '../spool.js';
 
 /**
  * What crosses between the event loop and a verification thread. Everything here survives the
@@ -16,8 +17,8 @@ export type ThreadOptions = Omit<AuthenticateOptions, 'resolver' | 'now' | 'rand
 
 export interface VerifyRequest {
   id: number;
-  /** The whole message, its memory transferred with the post, not copied. */
-  message: Uint8Array;
+  /** The message: its in-memory part transferred with the post (not copied), the rest in the spool file. */
+  message: SpooledMessage;
   options: ThreadOptions;
 }
 

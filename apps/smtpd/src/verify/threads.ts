@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { DnsObservation } from '../dns-observer.js';
+import type { SpooledMessage } from '../spool.js';
 import type { Report } from './report.js';
 import type { ThreadMessage, ThreadOptions, ThreadSetup, VerifyRequest, VerifyResponse } from './protocol.js';
 
@@ -50,8 +51,8 @@ export class VerificationThreads {
     await Promise.all(this.#slots.map((slot) => slot.ready));
   }
 
-  /** Verifies `message`, whose memory is handed to the thread (it must own a whole ArrayBuffer). */
-  verify(message: Buffer, options: ThreadOptions): Promise<Report> {
+  /** Verifies `message` (`Spool.handOff()`); its in-memory part is transferred to the thread. */
+  verify(message: SpooledMessage, options: ThreadOptions): Promise<Report> {
     if (this.#closed) return Promise.resolve({ ok: false, error: new Error('smtpd: verification threads are closed') });
     const slot = this.#slots.reduce((least, candidate) => (candidate.pending.size < least.pending.size ? candidate : least));
     const worker = slot.worker ?? this.#start(slot);
@@ -59,7 +60,7 @@ export class VerificationThreads {
     return new Promise<Report>((resolve) => {
       slot.pending.set(id, resolve);
       const request: VerifyRequest = { id, message, options };
-      worker.postMessage(request, [message.buffer as ArrayBuffer]);
+      worker.postMessage(request, [message.head.buffer as ArrayBuffer]);
     });
   }
 

@@ -7,11 +7,11 @@ import type { Report } from './report.js';
 import type { ThreadOptions } from './protocol.js';
 
 /**
- * Authenticates a received message. One held in memory goes whole to a verification thread when
- * there are any (`auth.threads`), so that the event loop, which serves every connection, spends
- * two posts on it instead of the parsing, hashing and cryptography; one larger than the memory
- * spool streams from the spool file on the event loop, so that it is never held in memory whole.
- * SPF is the verdict reached at MAIL FROM.
+ * Authenticates a received message. With verification threads (`auth.threads`) it goes to one of
+ * them, so that the event loop, which serves every connection, spends two posts on it instead of
+ * the parsing, hashing and cryptography; the thread reads what the spool keeps on disk itself.
+ * Without, it streams from the spool on the event loop. Either way a message is never held in
+ * memory whole beyond the spool's memory part. SPF is the verdict reached at MAIL FROM.
  */
 export function verifyMessage(runtime: Runtime, config: FilterConfig, session: SMTPServerSession, transaction: Transaction, spool: Spool): Promise<Report> {
   const options: ThreadOptions = {
@@ -25,7 +25,7 @@ export function verifyMessage(runtime: Runtime, config: FilterConfig, session: S
     clockSkewSeconds: config.auth.clockSkewSeconds,
     spf: transaction.spf,
   };
-  if (runtime.threads !== undefined && !spool.onDisk) return runtime.threads.verify(spool.contents(), options);
+  if (runtime.threads !== undefined) return runtime.threads.verify(spool.handOff(), options);
   const onLoop: AuthenticateOptions = { ...options, now: runtime.now, resolver: runtime.resolver };
   return authenticate(spool.stream(), onLoop).then(
     (report): Report => ({ ok: true, report }),
