@@ -172,6 +172,20 @@ describe('garbage in, replies out', () => {
     expect(sink.delivered[0]!.to).toEqual(Array.from({ length: 100 }, (_, i) => `user${i}@authgate.test`));
   });
 
+  test('twenty pipelined transactions of 100 recipients, never reading a reply until all are sent, are all answered', async () => {
+    // Each accepted RCPT is answered only after the downstream's answer, so the replies of one
+    // group wait while the next command is handled; 2,000 of them must still reach the client.
+    const { filter } = await setup();
+    const client = await TestClient.connect(filter.port);
+    await client.send('EHLO client.example');
+    const transaction = (n: number) => `MAIL FROM:<alice@sender.example>\r\n${Array.from({ length: 100 }, (_, i) => `RCPT TO:<u${n}.${i}@authgate.test>\r\n`).join('')}RSET\r\n`;
+    client.write(Array.from({ length: 20 }, (_, n) => transaction(n)).join(''));
+    const codes: number[] = [];
+    for (let i = 0; i < 20 * 102; i++) codes.push((await client.reply()).code);
+    expect(codes.filter((code) => code === 250)).toHaveLength(20 * 102);
+    await client.quit();
+  });
+
   test('a 10 MB header line is refused with 552 5.3.4, and the downstream session is reset and reused', async () => {
     const { sink, filter } = await setup();
     const client = await TestClient.connect(filter.port);

@@ -10,6 +10,9 @@ export function timedOut(session: object): boolean {
   return timedOutSessions.has(session);
 }
 
+/** Bytes of replies that may wait in the corked socket (`FilterConnection.#hold`). */
+const HELD_REPLY_BYTES = 4096;
+
 const ENHANCED = /^([245])\.(\d{1,3})\.(\d{1,3})$/;
 const ENHANCED_PREFIX = /^([245]\.\d{1,3}\.\d{1,3}) ([^]*)$/;
 
@@ -89,6 +92,9 @@ export class FilterSmtpServer extends SMTPServer {
 
 export class FilterConnection extends SMTPConnection {
   #inTimeout = false;
+  /** Replies are waiting in the corked socket (`#hold`). */
+  #holding = false;
+  #releaseScheduled = false;
   /** The RCPT command being handled, so that a refusal past `maxRecipients` can name its address. */
   #rcptCommand: Buffer | undefined;
 
@@ -101,7 +107,8 @@ export class FilterConnection extends SMTPConnection {
    * its enhanced code to the reply, in place of the one smtp-server would pick for its context.
    */
   override send(code: number, data?: string | string[] | null, context?: string | false): void {
-    if (code === 250 || code === 354) this.#batchReplies();
+    if (code === 250 || code === 354) this.#hold();
+    else this.#release();
     if (context === 'TOO_MANY_RECIPIENTS' && this.#rcptCommand !== undefined) return this.#refuseRecipient(this.#rcptCommand);
     if (this.#inTimeout && code === 421) {
       // RFC 5321 §4.5.3.2: the client idled past the timeout; the session ends with this reply.
@@ -117,17 +124,39 @@ export class FilterConnection extends SMTPConnection {
   }
 
   /**
-   * Replies made in one turn of the event loop leave in one write: the RCPT and DATA a pipelining
-   * client sent together (RFC 2920) are answered in the same turn, and every write to a socket is
-   * a system call that also wakes the client. No reply waits past the turn. Only 250 and 354 are
-   * held: a 220 to STARTTLS must be on the wire before the TLS handshake takes the socket over,
-   * and a 421 closes it.
+   * Replies wait, corked, while the client's next pipelined command is being handled, and leave
+   * together once no command is (RFC 2920: replies to pipelined commands may go in groups): a
+   * pipelining client's MAIL, RCPT and DATA are answered in one write instead of three, and each
+   * write is a system call that also wakes the client. A client that waits for each reply gets it
+   * at the end of the turn. Only 250 and 354 wait: any other reply sends what waits and then goes
+   * at once (a 220 to STARTTLS must be on the wire before the handshake takes the socket over).
    */
-  #batchReplies(): void {
+  #hold(): void {
     const socket = this._socket;
-    if (socket === undefined || socket.destroyed || socket.writableCorked > 0) return;
+    if (socket === undefined || socket.destroyed) return;
+    // Bounded far below the socket's high-water mark, so that waiting replies never make
+    // smtp-server wait for a drain (which a corked socket would never give) before the next command.
+    if (this.#holding && socket.writableLength >= HELD_REPLY_BYTES) this.#release();
+    if (this.#holding) return;
+    this.#holding = true;
     socket.cork();
-    process.nextTick(() => socket.uncork());
+    this.#releaseSoon();
+  }
+
+  /** At the end of this turn, sends what waits unless a command is still being handled (its end checks again). */
+  #releaseSoon(): void {
+    if (!this.#holding || this.#releaseScheduled) return;
+    this.#releaseScheduled = true;
+    process.nextTick(() => {
+      this.#releaseScheduled = false;
+      if (!this._handlerPending) this.#release();
+    });
+  }
+
+  #release(): void {
+    if (!this.#holding) return;
+    this.#holding = false;
+    this._socket.uncork();
   }
 
   /**
@@ -210,7 +239,11 @@ export class FilterConnection extends SMTPConnection {
       this.send(reply.code, reply.text, reply.enhanced);
       return;
     }
-    super._onCommand(command, callback);
+    super._onCommand(command, () => {
+      // The command is done: what its reply (and earlier ones) waits for may be over.
+      this.#releaseSoon();
+      return callback?.();
+    });
   }
 
   /** Ends the session with 421 (RFC 5321 §3.8) unless a transaction is open. */
