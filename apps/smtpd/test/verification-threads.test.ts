@@ -166,6 +166,13 @@ describe('VerificationThreads', () => {
     expect(lost).toEqual([]);
   });
 
+  test('a request that cannot be posted fails that message only', async () => {
+    const { threads } = pool('crash-on-marker.mjs');
+    const unclonable = { ...options, helo: (() => 'x') as unknown as string };
+    expect(await threads.verify(owned('first'), unclonable)).toMatchObject({ ok: false, error: expect.objectContaining({ name: 'DataCloneError' }) });
+    expect(await threads.verify(owned('after'), options)).toEqual({ ok: true, report: { bytes: 5 } });
+  });
+
   test('after close, messages fail at once instead of waiting', async () => {
     const { threads } = pool('crash-on-marker.mjs');
     await threads.close();

@@ -18,8 +18,9 @@ type Ending = Partial<TransactionRecord> & Pick<TransactionRecord, 'action'>;
 /**
  * DATA, end to end: the message streams into the spool; once it is all there it is authenticated
  * (on a verification thread, see `verifyMessage`), the policy decides, and an accepted message
- * goes downstream with our fields prepended. Resolves to the client's reply, which is 250 only once the downstream said
- * 250 (RFC 5321 §6.1: once we accept, the message is ours; we accept only what was handed on).
+ * goes downstream with our fields prepended. Resolves to the client's reply, which is 250 only
+ * once the downstream said 250 (RFC 5321 §6.1: once we accept, the message is ours; we accept
+ * only what was handed on).
  */
 export async function receiveMessage(runtime: Runtime, stream: SMTPServerDataStream, session: SMTPServerSession, transaction: Transaction): Promise<Reply> {
   const message = new MessageHandling(runtime, session, transaction);

@@ -60,7 +60,13 @@ export class VerificationThreads {
     return new Promise<Report>((resolve) => {
       slot.pending.set(id, resolve);
       const request: VerifyRequest = { id, message, options };
-      worker.postMessage(request, [message.head.buffer as ArrayBuffer]);
+      try {
+        worker.postMessage(request, [message.head.buffer as ArrayBuffer]);
+      } catch (error) {
+        // Something in the request that cannot be cloned: this message fails, the thread is fine.
+        slot.pending.delete(id);
+        resolve({ ok: false, error });
+      }
     });
   }
 
