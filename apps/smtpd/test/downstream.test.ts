@@ -1,16 +1,14 @@
 import net from 'node:net';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { formatProxyHeader } from '../src/proxy/header.js';
 import type { Resolver } from 'authgate';
+import { closedAfterEach } from './helpers/cleanup.js';
 import { eventually, startFilter, testZone, type TestFilter } from './helpers/filter.js';
 import { messageFrom } from './helpers/messages.js';
 import { startSink, type Sink, type SinkOptions } from './helpers/sink.js';
 import { TestClient } from './helpers/smtp-client.js';
 
-const cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of cleanup.splice(0).reverse()) await close();
-});
+const cleanup = closedAfterEach();
 
 async function setup(sinkOptions: SinkOptions, overrides: Record<string, unknown> = {}): Promise<{ sink: Sink; filter: TestFilter }> {
   const sink = await startSink(sinkOptions);

@@ -1,11 +1,11 @@
 import { once } from 'node:events';
 import net from 'node:net';
 import tls from 'node:tls';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { closedAfterEach } from './helpers/cleanup.js';
 import { fixturePath } from './helpers/fixtures.js';
-import { eventually, startFilter, type TestFilter } from './helpers/filter.js';
+import { eventually, filterWithSink } from './helpers/filter.js';
 import { headerLines, messageFrom } from './helpers/messages.js';
-import { startSink, type Sink } from './helpers/sink.js';
 import { TestClient, type TestReply } from './helpers/smtp-client.js';
 
 /**
@@ -13,18 +13,9 @@ import { TestClient, type TestReply } from './helpers/smtp-client.js';
  * hang), no way to make the filter believe another client address, no way to slip commands past
  * STARTTLS or the end of DATA, and a downstream session left clean for the next message.
  */
-const cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of cleanup.splice(0).reverse()) await close();
-});
+const cleanup = closedAfterEach();
 
-async function setup(overrides: Record<string, unknown> = {}): Promise<{ sink: Sink; filter: TestFilter }> {
-  const sink = await startSink();
-  cleanup.push(() => sink.close());
-  const filter = await startFilter(sink.port, overrides);
-  cleanup.push(() => filter.close());
-  return { sink, filter };
-}
+const setup = (overrides: Record<string, unknown> = {}) => filterWithSink(cleanup, overrides);
 
 /** Replies read off a plain or TLS socket, one at a time (`code: 0` once the socket closed). */
 function replyReader(socket: net.Socket): () => Promise<TestReply> {

@@ -1,26 +1,18 @@
 import { EventEmitter } from 'node:events';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { ConfigResult } from '../src/config/validate.js';
 import { validateConfig } from '../src/config/validate.js';
 import { mergeLayers } from '../src/config/load.js';
 import { handleSignals } from '../src/signals.js';
-import { eventually, startFilter, type TestFilter } from './helpers/filter.js';
+import { closedAfterEach } from './helpers/cleanup.js';
+import { eventually, filterWithSink, type TestFilter } from './helpers/filter.js';
 import { messageFrom } from './helpers/messages.js';
-import { startSink, type Sink } from './helpers/sink.js';
+import type { SinkOptions } from './helpers/sink.js';
 import { TestClient } from './helpers/smtp-client.js';
 
-const cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of cleanup.splice(0).reverse()) await close();
-});
+const cleanup = closedAfterEach();
 
-async function setup(overrides: Record<string, unknown> = {}, sinkOptions = {}): Promise<{ sink: Sink; filter: TestFilter }> {
-  const sink = await startSink(sinkOptions);
-  cleanup.push(() => sink.close());
-  const filter = await startFilter(sink.port, overrides);
-  cleanup.push(() => filter.close());
-  return { sink, filter };
-}
+const setup = (overrides: Record<string, unknown> = {}, sinkOptions: SinkOptions = {}) => filterWithSink(cleanup, overrides, sinkOptions);
 
 async function get(filter: TestFilter, path: string): Promise<{ status: number; body: string }> {
   const response = await fetch(`http://127.0.0.1:${filter.server.metricsAddress!.port}${path}`);

@@ -1,13 +1,11 @@
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { closedAfterEach } from './helpers/cleanup.js';
 import { startFilter, type TestFilter } from './helpers/filter.js';
 import { messageFrom } from './helpers/messages.js';
 import { startSink, type Sink } from './helpers/sink.js';
 import { TestClient } from './helpers/smtp-client.js';
 
-const cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of cleanup.splice(0).reverse()) await close();
-});
+const cleanup = closedAfterEach();
 
 async function setup(limits: Record<string, unknown>): Promise<{ sink: Sink; filter: TestFilter }> {
   const sink = await startSink();

@@ -1,24 +1,15 @@
 import net from 'node:net';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { formatProxyHeader } from '../src/proxy/header.js';
+import { closedAfterEach } from './helpers/cleanup.js';
 import { fixturePath } from './helpers/fixtures.js';
-import { eventually, startFilter, type TestFilter } from './helpers/filter.js';
+import { eventually, filterWithSink } from './helpers/filter.js';
 import { headerLines, messageFrom } from './helpers/messages.js';
-import { startSink, type Sink } from './helpers/sink.js';
 import { TestClient } from './helpers/smtp-client.js';
 
-const cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of cleanup.splice(0).reverse()) await close();
-});
+const cleanup = closedAfterEach();
 
-async function setup(overrides: Record<string, unknown>): Promise<{ sink: Sink; filter: TestFilter }> {
-  const sink = await startSink();
-  cleanup.push(() => sink.close());
-  const filter = await startFilter(sink.port, overrides);
-  cleanup.push(() => filter.close());
-  return { sink, filter };
-}
+const setup = (overrides: Record<string, unknown>) => filterWithSink(cleanup, overrides);
 
 const tls = (starttls: string) => ({ tls: { starttls, cert: fixturePath('smtpd/tls/cert.pem'), key: fixturePath('smtpd/tls/key.pem') } });
 

@@ -1,26 +1,18 @@
 import { pathToFileURL } from 'node:url';
 import { authenticate, DnsError, type AuthenticationReport } from 'authgate';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { DnsObservation } from '../src/dns-observer.js';
 import { VerificationThreads } from '../src/verify/threads.js';
+import { closedAfterEach } from './helpers/cleanup.js';
 import { fixture, fixturePath } from './helpers/fixtures.js';
-import { eventually, startFilter, testZone, type TestFilter } from './helpers/filter.js';
+import { eventually, filterWithSink, startFilter, testZone } from './helpers/filter.js';
 import { headerLines, messageFrom, signedBy } from './helpers/messages.js';
-import { startSink, type Sink } from './helpers/sink.js';
+import { startSink } from './helpers/sink.js';
 import { TestClient } from './helpers/smtp-client.js';
 
-const cleanup: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const close of cleanup.splice(0).reverse()) await close();
-});
+const cleanup = closedAfterEach();
 
-async function setup(overrides: Record<string, unknown>): Promise<{ sink: Sink; filter: TestFilter }> {
-  const sink = await startSink();
-  cleanup.push(() => sink.close());
-  const filter = await startFilter(sink.port, overrides);
-  cleanup.push(() => filter.close());
-  return { sink, filter };
-}
+const setup = (overrides: Record<string, unknown>) => filterWithSink(cleanup, overrides);
 
 /** What the filter made of one message: the fields it stamped and its log line's verdicts. */
 async function outcome(threads: number, message: Buffer, overrides: Record<string, unknown> = {}) {

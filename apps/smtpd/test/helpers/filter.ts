@@ -5,6 +5,7 @@ import { validateConfig } from '../../src/config/validate.js';
 import { createLogger } from '../../src/logging.js';
 import { createFilterServer, type FilterServer } from '../../src/server/filter-server.js';
 import { fixturePath } from './fixtures.js';
+import { startSink, type Sink, type SinkOptions } from './sink.js';
 
 export interface TestFilter {
   server: FilterServer;
@@ -75,4 +76,13 @@ export async function eventually(condition: () => boolean, timeoutMs = 5_000): P
     if (Date.now() > deadline) throw new Error('condition not met in time');
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
+}
+
+/** A sink and a filter relaying to it, both stopped after the test through `cleanup` (`closedAfterEach`). */
+export async function filterWithSink(cleanup: Array<() => Promise<void>>, overrides: Record<string, unknown> = {}, sinkOptions: SinkOptions = {}): Promise<{ sink: Sink; filter: TestFilter }> {
+  const sink = await startSink(sinkOptions);
+  cleanup.push(() => sink.close());
+  const filter = await startFilter(sink.port, overrides);
+  cleanup.push(() => filter.close());
+  return { sink, filter };
 }
