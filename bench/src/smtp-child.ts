@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { ZoneResolver, type ZoneData } from 'authgate';
-import { createFilterServer, validateConfig } from '@authgate/smtpd';
+import { pathToFileURL } from 'node:url';
+import type { ZoneData } from 'authgate';
 import { startBareRelay } from './smtp-relay.js';
 import { startSink, type RunningServer } from './smtp-sink.js';
 import { RECIPIENT_DOMAIN } from './smtp-workload.js';
@@ -17,6 +17,8 @@ export interface StartRequest {
   downstreamPort?: number;
   /** The filter's DNS data. */
   zone?: ZoneData;
+  /** The root of another authgate checkout, built: its filter runs instead of this one's (`smtp-pairs.ts`). */
+  checkout?: string;
 }
 
 export type Request = { id: number } & ({ type: 'usage' } | { type: 'sample-start' } | { type: 'sample-stop' } | { type: 'stop' });
@@ -65,7 +67,7 @@ async function startRole(role: Role, start: StartRequest): Promise<RunningServer
     case 'relay':
       return startBareRelay(start.downstreamPort!, MAX_MESSAGE_SIZE);
     case 'filter':
-      return startFilter(start.downstreamPort!, start.zone!);
+      return startFilter(start.downstreamPort!, start.zone!, start.checkout);
     default:
       throw new Error(`bench: unknown role ${String(role)}`);
   }
@@ -78,7 +80,8 @@ async function startRole(role: Role, start: StartRequest): Promise<RunningServer
  * gets it, and the event loop reads the same file. Only the limits a benchmark must pass are
  * raised: 1,000 idle connections and a 50 MB message.
  */
-async function startFilter(downstreamPort: number, zone: ZoneData): Promise<RunningServer> {
+async function startFilter(downstreamPort: number, zone: ZoneData, checkout?: string): Promise<RunningServer> {
+  const { createFilterServer, validateConfig, ZoneResolver } = await filterModules(checkout);
   const directory = await mkdtemp(path.join(os.tmpdir(), 'authgate-bench-'));
   const zoneFile = path.join(directory, 'zone.json');
   await writeFile(zoneFile, JSON.stringify(zone));
@@ -100,6 +103,15 @@ async function startFilter(downstreamPort: number, zone: ZoneData): Promise<Runn
     await rm(directory, { recursive: true, force: true });
   };
   return { port: server.smtpAddresses[0]!.port, close };
+}
+
+/** This checkout's filter and resolver, or those of `checkout` (built), loaded the same way. */
+async function filterModules(checkout?: string): Promise<typeof import('@authgate/smtpd') & Pick<typeof import('authgate'), 'ZoneResolver'>> {
+  if (checkout === undefined) return { ...(await import('@authgate/smtpd')), ZoneResolver: (await import('authgate')).ZoneResolver };
+  const load = (file: string) => import(pathToFileURL(path.join(checkout, file)).href);
+  const smtpd = (await load('apps/smtpd/dist/index.js')) as typeof import('@authgate/smtpd');
+  const { ZoneResolver } = (await load('packages/authgate/dist/index.js')) as typeof import('authgate');
+  return { ...smtpd, ZoneResolver };
 }
 
 async function answer(request: Request, server: RunningServer, sampler: RssSampler): Promise<object> {
