@@ -1,4 +1,5 @@
 import { loadavg } from 'node:os';
+import { flagValue } from './args.js';
 import { loadCorpus } from './corpus.js';
 import { machine } from './machine.js';
 import { paths } from './paths.js';
@@ -24,9 +25,8 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const quick = args.includes('--quick');
   const json = args.includes('--json');
-  const seedIndex = args.indexOf('--seed');
   const settings: Settings = {
-    seed: seedIndex === -1 ? 42 : Number(args[seedIndex + 1]),
+    seed: Number(flagValue(args, '--seed') ?? 42),
     count: quick ? 300 : 2000,
     passes: quick ? 9 : 11,
     warmupMs: quick ? 1000 : 3000,

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { flagValue } from './args.js';
 import { loadCorpus } from './corpus.js';
 import { paths } from './paths.js';
 import { median, round } from './stats.js';
@@ -83,14 +84,10 @@ function summarize(rounds: Array<Record<Side, Run>>): void {
 }
 
 function parseArguments(args: string[]): Settings {
-  const valueOf = (flag: string) => {
-    const index = args.indexOf(flag);
-    return index === -1 ? undefined : args[index + 1];
-  };
-  const against = valueOf('--against');
+  const against = flagValue(args, '--against');
   if (against === undefined) throw new Error('bench: smtp-pairs needs --against DIR, the root of another authgate checkout, built');
   const whole = (flag: string, fallback: number) => {
-    const value = Number(valueOf(flag) ?? fallback);
+    const value = Number(flagValue(args, flag) ?? fallback);
     if (!Number.isInteger(value) || value < 1) throw new Error(`bench: ${flag} takes a positive integer`);
     return value;
   };

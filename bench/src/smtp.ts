@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { flagValue } from './args.js';
 import { loadCorpus } from './corpus.js';
 import { machine } from './machine.js';
 import { paths } from './paths.js';
@@ -130,13 +131,9 @@ async function warmThen<T>(server: ServerProcess, warm: Submission[], measure: (
 }
 
 function parseArguments(args: string[]): Settings {
-  const valueOf = (flag: string) => {
-    const index = args.indexOf(flag);
-    return index === -1 ? undefined : args[index + 1];
-  };
-  const seed = Number(valueOf('--seed') ?? 42);
+  const seed = Number(flagValue(args, '--seed') ?? 42);
   if (!Number.isInteger(seed)) throw new Error('bench: --seed takes an integer');
-  const cpuProfDir = valueOf('--cpu-prof');
+  const cpuProfDir = flagValue(args, '--cpu-prof');
   return { quick: args.includes('--quick'), json: args.includes('--json'), seed, ...(cpuProfDir !== undefined && { cpuProfDir: resolve(cpuProfDir) }) };
 }
 
